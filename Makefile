@@ -1,0 +1,76 @@
+# Two commands do everything: `make run` builds the warehouse, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+UV_VERSION  := 0.13.9
+
+RAW_DATA_DIR ?= data/raw
+DUCKDB_PATH  ?= data/warehouse.duckdb
+WORLD_SCALE  ?= 0.1
+WORLD_SEED   ?= 42
+WORLD_FORMAT ?= csv
+
+TEST_RAW_DIR  := data/test/raw
+TEST_DB       := data/test/warehouse.duckdb
+TEST_SCALE    ?= 0.02
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR  := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+DBT := $(BIN)/dbt
+
+.PHONY: help install run world build summary test test-world test-build lint pytest clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv from the lock (uv.lock)
+
+run: install world build summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
+
+world: install ## Generate the default synthetic world into RAW_DATA_DIR unless it already holds files
+	@if [ -n "$$(ls -A '$(RAW_DATA_DIR)' 2>/dev/null)" ]; then \
+		echo "Using the raw files already in $(RAW_DATA_DIR)"; \
+	else \
+		$(BIN)/python -m smallfirms.generate --scale $(WORLD_SCALE) --seed $(WORLD_SEED) \
+			--format $(WORLD_FORMAT) --out '$(RAW_DATA_DIR)'; \
+	fi
+
+build: install ## Pre-flight check of the raw files, then dbt build (seeds, models, tests)
+	$(BIN)/python -m smallfirms.preflight '$(RAW_DATA_DIR)'
+	mkdir -p "$$(dirname '$(DUCKDB_PATH)')"
+	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) build
+
+summary: install ## Print the row counts of the main tables and where the warehouse is
+	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)'
+
+test: install test-world test-build pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
+
+test-world: install
+	@if [ ! -f '$(TEST_RAW_DIR)/_world.json' ]; then \
+		$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'; \
+	fi
+
+test-build: install
+	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
+
+pytest: install
+	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/python -m pytest
+
+lint: install ## sqlfluff (dbt templater, DuckDB dialect) and ruff
+	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+clean: ## Remove dbt outputs and the generated test world (keeps .venv and data/raw)
+	rm -rf target logs data/test

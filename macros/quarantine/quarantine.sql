@@ -1,0 +1,70 @@
+{#- The one quarantine used by every base model: tags each raw row with the first contract rule it breaks.
+    Arguments:
+      from_cte      CTE holding the raw text columns (contract names), `raw_line`, and any typed columns
+      source_table  the raw table's name, as written in rejected_rows
+      key_column    the primary key; a second row with the same key breaks `duplicate_id`
+      required      columns that must not be NULL (rule `missing_value`), checked first in this order
+      rules         list of {rule, column, broken}: `broken` is a SQL condition, true when the rule fails
+      columns       the columns the base model keeps (typed names); raw text columns not listed are dropped
+      masked        columns whose bad value is personal data: written as '<masked>' in rejected_rows
+    Output: `columns`, raw_line, raw_key, rejection_rule, rejection_column, bad_value (NULL rule = valid row). -#}
+{% macro quarantine(from_cte, source_table, key_column, required, rules, columns, masked=[]) -%}
+    {%- set checks = [] -%}
+    {%- for column in required -%}
+        {%- do checks.append({'rule': 'missing_value', 'column': column, 'broken': column ~ ' is null'}) -%}
+    {%- endfor -%}
+    {%- do checks.extend(rules) -%}
+    {%- if key_column -%}
+        {%- do checks.append({'rule': 'duplicate_id', 'column': key_column, 'broken': 'key_occurrence > 1'}) -%}
+    {%- endif %}
+
+numbered as (
+    select
+        *,
+        {%- if key_column %}
+        row_number() over (partition by {{ key_column }} order by raw_line) as key_occurrence
+        {%- else %}
+        1 as key_occurrence
+        {%- endif %}
+    from {{ from_cte }}
+),
+
+first_broken_rule as (
+    select
+        *,
+        case
+            {%- for check in checks %}
+            when {{ check.broken }} then {{ loop.index }}
+            {%- endfor %}
+        end as rule_index
+    from numbered
+),
+
+quarantined as (
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        raw_line,
+        cast({{ key_column or 'raw_line' }} as {{ dbt.type_string() }}) as raw_key,
+        case rule_index
+            {%- for check in checks %}
+            when {{ loop.index }} then '{{ check.rule }}'
+            {%- endfor %}
+        end as rejection_rule,
+        case rule_index
+            {%- for check in checks %}
+            when {{ loop.index }} then '{{ check.column }}'
+            {%- endfor %}
+        end as rejection_column,
+        case rule_index
+            {%- for check in checks %}
+            when {{ loop.index }} then
+                {%- if check.column in masked %} '<masked>'
+                {%- else %} cast({{ check.column }} as {{ dbt.type_string() }})
+                {%- endif %}
+            {%- endfor %}
+        end as bad_value
+    from first_broken_rule
+)
+{%- endmacro %}

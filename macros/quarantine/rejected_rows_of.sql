@@ -1,0 +1,13 @@
+{#- The rejected rows of one base model, in the shape of marts.rejected_rows. -#}
+{% macro rejected_rows_of(base_model, source_table) -%}
+    select
+        '{{ source_table }}' as source_table,
+        raw_key,
+        raw_line,
+        rejection_rule as rule,
+        rejection_column as column_name,
+        bad_value,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ api.Column.translate_type('timestamp') }}) as detected_at
+    from {{ ref(base_model) }}
+    where rejection_rule is not null
+{%- endmacro %}

@@ -1,0 +1,18 @@
+with
+
+source as (
+    select * from {{ ref('base_pole_emploi__large_recruiter_enrolments') }}
+    where rejection_rule is null
+),
+
+renamed as (
+    select
+        -- ids
+        siren,
+        code_region,
+        -- dates
+        enrolment_date
+    from source
+)
+
+select * from renamed
