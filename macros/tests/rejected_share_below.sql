@@ -1,33 +1,40 @@
-{#- Generic test on a base model: the share of rejected raw rows stays at or below `max_share`.
-    Applied twice per source: once as a warning (var rejected_share_warn), once as an error
-    (var rejected_share_error). The failing row names the file, the most frequent rule and the counts. -#}
-{% test rejected_share_below(model, source_table, max_share) %}
+{#- Generic test on rejected_rows: the share of a raw file's rows that were rejected stays at or below
+    `max_share`. Applied twice per file, as a warning (var rejected_share_warn) and as an error (var
+    rejected_share_error). It runs after rejected_rows is built, so the evidence is there when it fails;
+    the failing row names the file, the most frequent rule and the counts. -#}
+{% test rejected_share_below(model, source_table, raw_relation, max_share) %}
     with
 
-    counts as (
-        select
-            count(*) as raw_count,
-            sum(case when rejection_rule is not null then 1 else 0 end) as rejected_count
-        from {{ model }}
+    raw_rows as (
+        select count(*) as raw_count from {{ raw_relation }}
     ),
 
     rules as (
         select
-            rejection_rule,
-            count(*) as rule_count,
-            row_number() over (order by count(*) desc, rejection_rule) as rule_rank
+            rule,
+            count(*) as rule_count
         from {{ model }}
-        where rejection_rule is not null
-        group by rejection_rule
+        where source_table = '{{ source_table }}'
+        group by rule
+    ),
+
+    ranked as (
+        select
+            rule,
+            rule_count,
+            sum(rule_count) over () as rejected_count,
+            row_number() over (order by rule_count desc, rule) as rule_rank
+        from rules
     )
 
     select
         '{{ source_table }}' as file_name,
-        rules.rejection_rule as main_rule,
-        rules.rule_count as main_rule_count,
-        counts.rejected_count,
-        counts.raw_count
-    from counts
-    left join rules on rules.rule_rank = 1
-    where counts.rejected_count > {{ max_share }} * counts.raw_count
+        ranked.rule as main_rule,
+        ranked.rule_count as main_rule_count,
+        ranked.rejected_count,
+        raw_rows.raw_count
+    from ranked
+    cross join raw_rows
+    where ranked.rule_rank = 1
+        and ranked.rejected_count > {{ max_share }} * raw_rows.raw_count
 {% endtest %}
