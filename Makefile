@@ -56,10 +56,8 @@ summary: install ## Print the row counts of the main tables and where the wareho
 
 test: install test-world test-build pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
 
-test-world: install
-	@if [ ! -f '$(TEST_RAW_DIR)/_world.json' ]; then \
-		$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'; \
-	fi
+test-world: install ## (Re)generate the small test world (deterministic, under a second)
+	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'
 
 test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'

@@ -1,9 +1,9 @@
 """Pre-flight check of the raw folder, before dbt runs: one line per file-level error, exit 1.
 
-File-level errors (raw-data contract): a missing file, both NAME.csv and NAME.parquet, zero bytes, no
-header, a missing column, a file that is not UTF-8 (a byte-order mark is tolerated), a file that is not
-comma-delimited, an empty reference table. Extra columns are reported as warnings and ignored.
-The expected tables and columns are read from the sources YAML, the one place they are written.
+File-level errors (raw-data contract): a missing file, both NAME.csv and NAME.parquet, zero
+bytes, no header, a missing column, a file that is not UTF-8 (a byte-order mark is tolerated), a
+file that is not comma-delimited, an empty reference table. Extra columns only warn. The expected
+tables and columns are read from the sources YAML, the one place they are written.
 """
 
 from __future__ import annotations
@@ -105,7 +105,10 @@ def check_parquet(name: str, path: Path, columns: list[str], report: Report) -> 
         return
     try:
         with duckdb.connect() as con:
-            names = [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
+            names = [
+                r[0]
+                for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()
+            ]
             (n,) = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
@@ -143,7 +146,9 @@ def check_folder(raw_dir: Path, tables: dict[str, list[str]]) -> Report:
         elif parquet_path.exists():
             check_parquet(name, parquet_path, columns, report)
         else:
-            report.errors.append(f"{csv_path}: file-level error, missing file (nor {parquet_path.name})")
+            report.errors.append(
+                f"{csv_path}: file-level error, missing file (nor {parquet_path.name})"
+            )
     return report
 
 
@@ -158,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"preflight error: {error}", file=sys.stderr)
     if report.errors:
         return 1
-    print(f"preflight: {len(contract_tables())} raw files of {args.raw_dir} follow the contract's layout")
+    n_files = len(contract_tables())
+    print(f"preflight: the {n_files} raw files of {args.raw_dir} have the contract's layout")
     return 0
 
 

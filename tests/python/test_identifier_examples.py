@@ -1,4 +1,4 @@
-"""The hand-written identifier examples that test the SQL macros are themselves right (python-stdnum)."""
+"""The identifier examples that test the SQL macros are themselves right (python-stdnum)."""
 
 import csv
 from pathlib import Path
@@ -20,7 +20,9 @@ def test_every_kind_has_valid_and_invalid_examples():
     assert seen == {(kind, flag) for kind in VALIDATORS for flag in ("true", "false")}
 
 
-@pytest.mark.parametrize("row", _examples(), ids=lambda row: f"{row['identifier_kind']}-{row['identifier']}")
+@pytest.mark.parametrize(
+    "row", _examples(), ids=lambda row: f"{row['identifier_kind']}-{row['identifier']}"
+)
 def test_stdnum_agrees_with_example(row):
     expected = row["is_valid"] == "true"
     assert VALIDATORS[row["identifier_kind"]].is_valid(row["identifier"]) is expected

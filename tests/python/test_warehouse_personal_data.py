@@ -1,4 +1,4 @@
-"""Raw NIRs never leave staging: no built relation has a NIR column, and no text value looks like one."""
+"""Raw NIRs never leave staging: no built column is a NIR, no text value looks like one."""
 
 NIR_SHAPE = r"^[12][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])([0-9]{2}|2A|2B)[0-9]{8}$"
 
