@@ -23,7 +23,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build summary test test-world test-build lint pytest clean
+.PHONY: help install run world build quality summary call-list score-validation test test-world test-build \
+	test-quality lint pytest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +37,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed ## Create .venv from the lock (uv.lock)
 
-run: install world build summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
+run: install world build quality summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
 
 world: install ## Generate the default synthetic world into RAW_DATA_DIR unless it already holds files
 	@if [ -n "$$(ls -A '$(RAW_DATA_DIR)' 2>/dev/null)" ]; then \
@@ -51,16 +52,31 @@ build: install ## Pre-flight check of the raw files, then dbt build (seeds, mode
 	mkdir -p "$$(dirname '$(DUCKDB_PATH)')"
 	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) build
 
+quality: install ## great-expectations: raw contract suites (reported) and marts invariants (fail); Data Docs in data/quality
+	$(BIN)/python -m smallfirms.quality --raw-dir '$(RAW_DATA_DIR)' --database '$(DUCKDB_PATH)' \
+		--docs-dir data/quality
+
 summary: install ## Print the row counts of the main tables and where the warehouse is
 	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)'
 
-test: install test-world test-build pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
+call-list: install ## Export a call list: make call-list AGENCY=54011 (all agencies without AGENCY)
+	$(BIN)/python -m smallfirms.call_list --database '$(DUCKDB_PATH)' \
+		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
+
+score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
+	@$(BIN)/python -m smallfirms.score_validation --database '$(DUCKDB_PATH)'
+
+test: install test-world test-build test-quality pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
 
 test-world: install ## (Re)generate the small test world (deterministic, under a second)
 	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'
 
 test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
+
+test-quality: install
+	$(BIN)/python -m smallfirms.quality --raw-dir '$(TEST_RAW_DIR)' --database '$(TEST_DB)' \
+		--docs-dir data/test/quality --strict-raw
 
 pytest: install
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/python -m pytest

@@ -17,6 +17,9 @@ MAIN_TABLES: tuple[tuple[str, str], ...] = (
     ("staging", "stg_pole_emploi__job_offers"),
     ("staging", "stg_pole_emploi__counsellor_actions"),
     ("staging", "stg_pole_emploi__satisfaction_answers"),
+    ("marts", "sector_hiring_rates"),
+    ("marts", "prospect_targeting"),
+    ("marts", "score_validation"),
     ("marts", "rejected_rows"),
 )
 

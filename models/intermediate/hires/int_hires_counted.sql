@@ -1,0 +1,30 @@
+-- The counting rule: a CDI, or a CDD of more than 31 days; temporary work (CTT) never counts.
+{{ config(materialized='table') }}
+
+with
+
+hires as (
+    select * from {{ ref('int_hires_deduplicated') }}
+),
+
+counted as (
+    select
+        declaration_id,
+        siret,
+        person_id,
+        hire_date,
+        nature_contrat,
+        contract_end_date,
+        contract_duration_days,
+        n_declarations,
+        (
+            nature_contrat = 'CDI'
+            or contract_duration_days >= {{ var('durable_cdd_min_days') }}
+        ) as is_durable_hire
+    from hires
+    where
+        nature_contrat = 'CDI'
+        or (nature_contrat = 'CDD' and contract_duration_days >= {{ var('counted_cdd_min_days') }})
+)
+
+select * from counted
