@@ -1,11 +1,13 @@
 """Synthetic world generator: writes the ten raw tables of the raw data contract.
 
     python -m smallfirms.generate --scale 0.1 --seed 42 --out data/raw [--format csv|parquet]
+        [--defects]
 
 Everything is drawn from one numpy PCG64 stream family seeded by ``--seed``; the same seed, scale
 and format give byte-identical files (timings live in ``_timing.json``, outside ``_world.json``).
-The world is clean: every row passes every rule of docs ``raw-data-contract.md``. Defects (rows
-that break rules on purpose) belong in :func:`apply_defects`, which is a no-op for now.
+The world is clean: every row passes every rule of docs ``raw-data-contract.md``. With
+``--defects`` (CSV only), :func:`smallfirms.defects.inject_defects` then plants known bad rows in
+the written files and records them in ``_truth/defects.csv``.
 """
 
 import argparse
@@ -21,6 +23,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from smallfirms.defects import inject_defects
 
 TABLES = (
     "agencies",
@@ -254,7 +258,6 @@ class Params:
     satisfied_unknown: float = 0.71
     top_recruiters_n: int = 200
     enrolment_share: float = 0.5
-    defect_rate: float = 0.0  # reserved for the defects option (not built yet)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1114,14 +1117,6 @@ def build_satisfaction(
     }
 
 
-def apply_defects(world: World, rate: float, rng: np.random.Generator) -> None:
-    """Place for the defects option: corrupt a share of rows so staging must reject them.
-
-    Not built yet; the clean world is the only world."""
-    if rate > 0:
-        raise NotImplementedError("the defects option is not built yet")
-
-
 # --------------------------------------------------------------------------------------------
 # writing
 
@@ -1323,10 +1318,15 @@ def generate_world(
     seeds_dir: Path | str = DEFAULT_SEEDS_DIR,
     params: Params | None = None,
     progress: bool = True,
+    defects: bool = False,
 ) -> dict[str, int]:
-    """Generate the world into ``out``; returns row counts per table."""
+    """Generate the world into ``out``; returns row counts per table (of the clean world).
+
+    ``defects``: then plant known bad rows (:mod:`smallfirms.defects`); CSV only."""
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}")
+    if defects and fmt != "csv":
+        raise ValueError("defects are planted in CSV files only: use --format csv with --defects")
     p = params or Params()
     out = Path(out)
     t_start = time.perf_counter()
@@ -1338,7 +1338,7 @@ def generate_world(
 
     seeds = read_seeds(Path(seeds_dir))
     streams = [
-        np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(8)
+        np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(7)
     ]
 
     t = time.perf_counter()
@@ -1352,7 +1352,6 @@ def generate_world(
     build_hires(streams[4], seeds, world, scale, p, f)
     build_spells_and_persons(streams[5], seeds, world, scale, p)
     build_satisfaction(streams[6], seeds, world, p, f)
-    apply_defects(world, p.defect_rate, streams[7])
     timing["build"] = time.perf_counter() - t
     log(f"built the world in {timing['build']:.1f} s")
 
@@ -1407,6 +1406,11 @@ def generate_world(
     for name, (table, select) in truth_tables.items():
         copy_out(con, table, select, tmp / "_truth" / f"{name}.csv", "csv")
     con.close()
+    if defects:
+        t = time.perf_counter()
+        n_defects = len(inject_defects(tmp, seed))
+        timing["defects"] = time.perf_counter() - t
+        log(f"planted {n_defects} defects (see _truth/defects.csv) {timing['defects']:7.2f} s")
 
     total = sum(counts.values())
     seconds = time.perf_counter() - t_start
@@ -1414,6 +1418,7 @@ def generate_world(
         "scale": scale,
         "seed": seed,
         "format": fmt,
+        "defects": defects,
         "parameters": asdict(p),
         "regions": sorted(set(agencies["code_region"])),
         "row_counts": counts,
@@ -1457,8 +1462,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("data/raw"))
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
     parser.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
+    parser.add_argument(
+        "--defects",
+        action="store_true",
+        help="plant known bad rows in the clean world (CSV only; see _truth/defects.csv)",
+    )
     args = parser.parse_args(argv)
-    generate_world(args.scale, args.seed, args.out, args.format, args.seeds_dir)
+    if args.defects and args.format != "csv":
+        parser.error("--defects works on CSV files only; drop --format parquet")
+    generate_world(
+        args.scale, args.seed, args.out, args.format, args.seeds_dir, defects=args.defects
+    )
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ typed as (
         {'rule': 'bad_type', 'column': 'date_embauche', 'broken': 'hire_date is null'},
         {'rule': 'out_of_range', 'column': 'date_embauche',
          'broken': 'hire_date not between data_start_date and data_end_date'},
+        set_rule('nature_contrat', 'is_known_nature'),
         {'rule': 'missing_value', 'column': 'date_fin_contrat',
          'broken': "nature_contrat in ('CDD', 'CTT') and date_fin_contrat is null"},
         {'rule': 'not_in_set', 'column': 'date_fin_contrat',

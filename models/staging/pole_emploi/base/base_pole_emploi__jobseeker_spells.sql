@@ -58,7 +58,7 @@ typed as (
         set_rule('categorie', 'is_known_categorie'),
         {'rule': 'bad_type', 'column': 'annee_naissance', 'broken': 'birth_year is null'},
         {'rule': 'out_of_range', 'column': 'annee_naissance',
-         'broken': 'birth_year not between ' ~ (var('contract_min_birth_year') - 20) ~ ' and ' ~ var('contract_max_birth_year')},
+         'broken': 'birth_year not between ' ~ var('contract_min_birth_year') ~ ' and ' ~ var('contract_max_birth_year')},
         set_rule('niveau_formation', 'is_known_niveau'),
         boolean_rule('is_rsa'),
         boolean_rule('is_boeth'),

@@ -59,7 +59,7 @@ typed as (
     key_column='siret',
     required=['siret', 'siren', 'code_naf', 'tranche_effectifs', 'code_commune', 'date_creation'],
     rules=[
-        {'rule': 'siret_format', 'column': 'siret', 'broken': 'false'},
+        {'rule': 'siret_format', 'column': 'siret', 'broken': 'not ' ~ is_valid_siret('siret')},
         {'rule': 'siret_siren_match', 'column': 'siren', 'broken': 'substring(siret, 1, 9) <> siren'},
         {'rule': 'unknown_legal_unit', 'column': 'siren', 'broken': 'not is_known_legal_unit'},
         {'rule': 'naf_format', 'column': 'code_naf',
