@@ -9,12 +9,15 @@ UV_VERSION  := 0.13.9
 
 RAW_DATA_DIR ?= data/raw
 DUCKDB_PATH  ?= data/warehouse.duckdb
+# What BI tools and analysts read: a copy of the marts, swapped in atomically after a good build.
+PUBLISHED_PATH ?= data/published/warehouse.duckdb
 WORLD_SCALE  ?= 0.1
 WORLD_SEED   ?= 42
 WORLD_FORMAT ?= csv
 
 TEST_RAW_DIR  := data/test/raw
 TEST_DB       := data/test/warehouse.duckdb
+TEST_PUBLISHED := data/test/published/warehouse.duckdb
 TEST_SCALE    ?= 0.02
 
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -23,7 +26,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build quality summary call-list score-validation test test-world test-build \
+.PHONY: help install run world build publish quality summary call-list score-validation test test-world test-build \
 	test-quality lint pytest clean
 
 help: ## List the targets
@@ -37,7 +40,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed ## Create .venv from the lock (uv.lock)
 
-run: install world build quality summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
+run: install world build publish quality summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
 
 world: install ## Generate the default synthetic world into RAW_DATA_DIR unless it already holds files
 	@if [ -n "$$(ls -A '$(RAW_DATA_DIR)' 2>/dev/null)" ]; then \
@@ -52,19 +55,23 @@ build: install ## Pre-flight check of the raw files, then dbt build (seeds, mode
 	mkdir -p "$$(dirname '$(DUCKDB_PATH)')"
 	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) build
 
+publish: install ## Publish the marts of a successful build to PUBLISHED_PATH, the file BI reads (atomic swap)
+	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
+		--run-results target/run_results.json
+
 quality: install ## great-expectations: raw contract suites (reported) and marts invariants (fail); Data Docs in data/quality
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(RAW_DATA_DIR)' --database '$(DUCKDB_PATH)' \
 		--docs-dir data/quality
 
 summary: install ## Print the row counts of the main tables and where the warehouse is
-	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)'
+	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
 
 call-list: install ## Export a call list: make call-list AGENCY=54011 (all agencies without AGENCY)
-	$(BIN)/python -m smallfirms.call_list --database '$(DUCKDB_PATH)' \
+	$(BIN)/python -m smallfirms.call_list --database '$(PUBLISHED_PATH)' \
 		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
-	@$(BIN)/python -m smallfirms.score_validation --database '$(DUCKDB_PATH)'
+	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
 
 test: install test-world test-build test-quality pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
 
@@ -73,13 +80,15 @@ test-world: install ## (Re)generate the small test world (deterministic, under a
 
 test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
+	$(MAKE) --no-print-directory publish DUCKDB_PATH='$(TEST_DB)' PUBLISHED_PATH='$(TEST_PUBLISHED)'
 
 test-quality: install
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(TEST_RAW_DIR)' --database '$(TEST_DB)' \
 		--docs-dir data/test/quality --strict-raw
 
 pytest: install
-	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/python -m pytest
+	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' \
+		PUBLISHED_PATH='$(abspath $(TEST_PUBLISHED))' $(BIN)/python -m pytest
 
 lint: install ## sqlfluff (dbt templater, DuckDB dialect) and ruff
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint models macros tests analyses

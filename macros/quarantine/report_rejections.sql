@@ -28,8 +28,8 @@
                 {%- set base = adapter.get_relation(database=target.database, schema='staging', identifier=rejected_base_model(row[0])) -%}
                 {%- set raw_count = run_query('select count(*) from ' ~ base).columns[0].values()[0] -%}
                 {%- set share = row[3] / raw_count if raw_count else 1 -%}
-                {%- set verdict = 'above the failure threshold' if share > var('rejected_share_error')
-                    else ('above the warning threshold' if share > var('rejected_share_warn') else 'within thresholds') -%}
+                {%- set verdict = 'above the failure threshold' if share > rejected_share_limit(row[0], 'error')
+                    else ('above the warning threshold' if share > rejected_share_limit(row[0], 'warn') else 'within thresholds') -%}
                 {%- do log(
                     'rejected rows: ' ~ env_var('RAW_DATA_DIR', 'data/raw') ~ '/' ~ row[0] ~ '.*: ' ~ row[3] ~ ' of ' ~ raw_count ~ ' rows ('
                     ~ '%.2f' | format(100 * share) ~ ' %), mostly rule ' ~ row[1] ~ ' (' ~ row[2] ~ '), '

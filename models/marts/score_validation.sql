@@ -53,6 +53,7 @@ ranked as (
             partition by ranking_method order by ranking_value desc, siret asc
         ) as list_position,
         count(*) over (partition by ranking_method) as n_firms,
+        ceiling({{ var('validation_top_share') }} * count(*) over (partition by ranking_method)) as top_size,
         -- average ranks, so that ties count as Spearman's coefficient wants
         rank() over (partition by ranking_method order by ranking_value asc)
         + (count(*) over (partition by ranking_method, ranking_value) - 1) / 2.0 as value_rank,
@@ -66,18 +67,8 @@ summarised as (
         ranking_method,
         max(n_firms) as n_firms,
         sum(pilot_period_hires) as total_pilot_hires,
-        sum(
-            case
-                when list_position <= ceiling({{ var('validation_top_share') }} * n_firms)
-                    then 1 else 0
-            end
-        ) as n_top_firms,
-        sum(
-            case
-                when list_position <= ceiling({{ var('validation_top_share') }} * n_firms)
-                    then pilot_period_hires else 0
-            end
-        ) as top_pilot_hires,
+        sum(case when list_position <= top_size then 1 else 0 end) as n_top_firms,
+        sum(case when list_position <= top_size then pilot_period_hires else 0 end) as top_pilot_hires,
         corr(value_rank, hires_rank) as spearman_rank_correlation
     from ranked
     group by ranking_method

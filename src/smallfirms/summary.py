@@ -46,14 +46,20 @@ def table_counts(database: Path) -> list[tuple[str, int | None]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse file")
+    parser.add_argument(
+        "--published", type=Path, help="the published copy of the marts (BI reads it)"
+    )
     args = parser.parse_args(argv)
     if not args.database.exists():
         print(f"{args.database}: no warehouse here; run `make run` first")
         return 1
-    print(f"Warehouse: {args.database.resolve()}")
+    print(f"Warehouse (build file): {args.database.resolve()}")
     for name, n in table_counts(args.database):
         shown = "missing" if n is None else f"{n:>12,}"
         print(f"  {name:<45} {shown}")
+    if args.published is not None:
+        state = "" if args.published.exists() else " (not published yet: run `make publish`)"
+        print(f"Published marts for BI and analysts: {args.published.resolve()}{state}")
     return 0
 
 

@@ -1,9 +1,15 @@
 """Raw NIRs never leave staging: no built column is a NIR, no text value looks like one."""
 
+import os
+from pathlib import Path
+
+import duckdb
+
 NIR_SHAPE = r"^[12][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])([0-9]{2}|2A|2B)[0-9]{8}$"
+PUBLISHED = Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb"))
 
 
-def _relations(con, schemas):
+def _text_columns(con, schemas):
     return con.execute(
         f"""
         select table_schema, table_name, column_name
@@ -16,6 +22,20 @@ def _relations(con, schemas):
     ).fetchall()
 
 
+def _nir_shaped_values(con, schemas):
+    columns = _text_columns(con, schemas)
+    assert columns, f"no text column in {schemas}: nothing was built"
+    leaks = []
+    for schema, table, column in columns:
+        (n,) = con.execute(
+            f'select count(*) from "{schema}"."{table}" where regexp_full_match("{column}", ?)',
+            [NIR_SHAPE],
+        ).fetchone()
+        if n:
+            leaks.append(f"{schema}.{table}.{column}: {n}")
+    return leaks
+
+
 def test_no_column_named_nir_outside_raw(warehouse):
     rows = warehouse.execute(
         "select table_schema, table_name from information_schema.columns "
@@ -25,23 +45,21 @@ def test_no_column_named_nir_outside_raw(warehouse):
 
 
 def test_no_nir_shaped_value_in_built_tables(warehouse):
-    schemas = ["staging", "marts"]
-    columns = _relations(warehouse, schemas)
-    assert columns, "no text column found: the warehouse was not built"
-    leaks = []
-    for schema, table, column in columns:
-        (n,) = warehouse.execute(
-            f'select count(*) from "{schema}"."{table}" where regexp_full_match("{column}", ?)',
-            [NIR_SHAPE],
-        ).fetchone()
-        if n:
-            leaks.append(f"{schema}.{table}.{column}: {n}")
-    assert leaks == []
+    assert _nir_shaped_values(warehouse, ["staging", "intermediate", "marts"]) == []
+
+
+def test_no_nir_shaped_value_in_the_published_file():
+    assert PUBLISHED.exists(), f"{PUBLISHED}: not published; run `make test-build` first"
+    with duckdb.connect(str(PUBLISHED), read_only=True) as con:
+        schemas = [
+            s
+            for (s,) in con.execute(
+                "select distinct table_schema from information_schema.columns"
+            ).fetchall()
+        ]
+        assert _nir_shaped_values(con, schemas) == []
 
 
 def test_the_scan_finds_nirs_where_they_are(warehouse):
-    # The scan above proves nothing unless the same pattern finds the NIRs of the raw file.
-    (n,) = warehouse.execute(
-        "select count(*) from raw.hire_declarations where regexp_full_match(nir, ?)", [NIR_SHAPE]
-    ).fetchone()
-    assert n > 0
+    # The scans above prove nothing unless the same pattern finds the NIRs of the raw file.
+    assert _nir_shaped_values(warehouse, ["raw"]) != []

@@ -11,7 +11,26 @@ experiment_regions as (
 
 flagged as (
     select
-        establishments.*,
+        establishments.siret,
+        establishments.siren,
+        establishments.code_commune,
+        establishments.code_departement,
+        establishments.code_agence,
+        establishments.code_region,
+        establishments.type_territoire,
+        establishments.code_agglomeration,
+        establishments.naf_code,
+        establishments.naf_division,
+        establishments.naf_section,
+        establishments.tranche_effectifs,
+        establishments.tranche_effectifs_ul,
+        establishments.headcount_estimate,
+        establishments.has_known_band,
+        establishments.is_small_band,
+        establishments.is_legal_unit_small_band,
+        establishments.is_legal_unit_large_band,
+        establishments.created_date,
+        establishments.closed_date,
         (
             establishments.created_date < {{ calendar_bound('baseline') }}
             and (
@@ -26,7 +45,28 @@ flagged as (
 
 eligible as (
     select
-        *,
+        siret,
+        siren,
+        code_commune,
+        code_departement,
+        code_agence,
+        code_region,
+        type_territoire,
+        code_agglomeration,
+        naf_code,
+        naf_division,
+        naf_section,
+        tranche_effectifs,
+        tranche_effectifs_ul,
+        headcount_estimate,
+        has_known_band,
+        is_small_band,
+        is_legal_unit_small_band,
+        is_legal_unit_large_band,
+        created_date,
+        closed_date,
+        is_active_at_baseline,
+        is_in_experiment_region,
         (
             is_active_at_baseline
             and is_in_experiment_region

@@ -1,0 +1,264 @@
+"""Publish the marts of a successful build into a separate DuckDB file that BI tools read.
+
+Readers never open the build file: one open connection there makes the next `dbt build` fail
+with "Could not set lock on file". This command copies every table and view of the given
+schemas (views become tables) into a new file written next to the destination, then swaps it in
+with `os.replace`. A reader that holds the old published file open keeps reading the old content,
+a new connection sees the new one, never a mix. It refuses to publish when the dbt run results
+are missing or show an `error` or `fail`; the previous publication is then left untouched.
+
+    python -m smallfirms.publish --database data/warehouse.duckdb \
+        --out data/published/warehouse.duckdb [--run-results target/run_results.json] \
+        [--schemas marts]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+# dbt statuses that mean the build is not fit to publish (run, test and freshness results).
+BLOCKING_STATUSES: frozenset[str] = frozenset({"error", "fail", "runtime error"})
+METADATA_NAME = "_publication.json"
+# Catalog alias of the new file inside the publishing connection.
+TARGET_ALIAS = "__publication"
+
+
+class PublishRefused(Exception):
+    """The build is not fit to publish; the message is the one line shown to the user."""
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    schema: str
+    name: str
+    source_kind: str  # "table" or "view" in the build file; always a table once published
+    rows: int
+
+
+@dataclass(frozen=True)
+class Publication:
+    destination: Path
+    source: Path
+    published_at: str
+    tables: list[PublishedTable] = field(default_factory=list)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+
+def quote(identifier: str) -> str:
+    """A DuckDB identifier, double-quoted."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def quote_literal(path: Path) -> str:
+    """A file path as a SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def check_run_results(path: Path) -> dict:
+    """The parsed run results, or PublishRefused when they are missing or show a failure."""
+    if not path.is_file():
+        raise PublishRefused(f"{path}: no dbt run results; run `dbt build` before publishing")
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        statuses = [(r["unique_id"], str(r["status"]).lower()) for r in results["results"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublishRefused(f"{path}: unreadable dbt run results ({exc})") from exc
+    if not statuses:
+        raise PublishRefused(f"{path}: the dbt run results list no node; nothing was built")
+    failed = [unique_id for unique_id, status in statuses if status in BLOCKING_STATUSES]
+    if failed:
+        shown = ", ".join(failed[:3]) + (", …" if len(failed) > 3 else "")
+        raise PublishRefused(
+            f"{path}: {len(failed)} node(s) in error or failed ({shown}); nothing published"
+        )
+    return results
+
+
+def source_relations(
+    con: duckdb.DuckDBPyConnection, catalog: str, schemas: Sequence[str]
+) -> list[tuple[str, str, str]]:
+    """(schema, name, kind) of every table and view of the schemas in the attached catalog."""
+    placeholders = ", ".join("?" for _ in schemas)
+    return con.execute(
+        f"""
+        select schema_name, table_name, 'table' from duckdb_tables()
+        where database_name = ? and schema_name in ({placeholders}) and not temporary
+        union all
+        select schema_name, view_name, 'view' from duckdb_views()
+        where database_name = ? and schema_name in ({placeholders})
+            and not internal and not temporary
+        order by 1, 2
+        """,
+        [catalog, *schemas, catalog, *schemas],
+    ).fetchall()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to a unique temporary file in path's folder, then rename it onto path."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        _remove_quietly(tmp)
+
+
+def copy_schemas(database: Path, target: Path, schemas: Sequence[str]) -> list[PublishedTable]:
+    """Copy the tables and views of the schemas of database into the new file target."""
+    # The source keeps its own catalog name when it can, so views that name it still resolve.
+    source_alias = database.stem
+    if source_alias.lower() in {"memory", "system", "temp", TARGET_ALIAS}:
+        source_alias = "build_source"
+    tables: list[PublishedTable] = []
+    with duckdb.connect() as con:
+        con.execute(f"attach {quote_literal(database)} as {quote(source_alias)} (read_only)")
+        con.execute(f"attach {quote_literal(target)} as {TARGET_ALIAS}")
+        relations = source_relations(con, source_alias, schemas)
+        if not relations:
+            raise PublishRefused(
+                f"{database}: no table or view in schema(s) {', '.join(schemas)}; nothing published"
+            )
+        for schema in sorted({schema for schema, _, _ in relations}):
+            con.execute(f"create schema if not exists {TARGET_ALIAS}.{quote(schema)}")
+        for schema, name, kind in relations:
+            src = f"{quote(source_alias)}.{quote(schema)}.{quote(name)}"
+            dst = f"{TARGET_ALIAS}.{quote(schema)}.{quote(name)}"
+            con.execute(f"create table {dst} as select * from {src}")
+            (rows,) = con.execute(f"select count(*) from {dst}").fetchone()
+            tables.append(PublishedTable(schema, name, kind, int(rows)))
+        con.execute(f"checkpoint {TARGET_ALIAS}")
+        con.execute(f"detach {TARGET_ALIAS}")
+        con.execute(f"detach {quote(source_alias)}")
+    return tables
+
+
+def publish(
+    database: Path,
+    out: Path,
+    run_results: Path,
+    schemas: Sequence[str] = ("marts",),
+) -> Publication:
+    """Check the run results, copy the schemas to a new file, swap it onto out atomically."""
+    results = check_run_results(run_results)
+    if not database.is_file():
+        raise PublishRefused(f"{database}: no build file here; nothing published")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+    tmp_wal = tmp.with_name(tmp.name + ".wal")
+    try:
+        tables = copy_schemas(database, tmp, schemas)
+        _fsync(tmp)
+        # A stale write-ahead log of the old file would be replayed onto the new one.
+        _remove_quietly(out.with_name(out.name + ".wal"))
+        os.replace(tmp, out)
+    finally:
+        _remove_quietly(tmp, tmp_wal)
+    try:
+        _fsync(out.parent)
+    except OSError:  # some platforms cannot fsync a directory; the rename is done anyway
+        pass
+    publication = Publication(
+        destination=out.resolve(),
+        source=database.resolve(),
+        published_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tables=tables,
+    )
+    write_atomically(out.with_name(METADATA_NAME), metadata_json(publication, run_results, results))
+    return publication
+
+
+def metadata_json(publication: Publication, run_results: Path, results: dict) -> str:
+    """The content of _publication.json."""
+    meta = results.get("metadata") or {}
+    document = {
+        "published_at": publication.published_at,
+        "destination": str(publication.destination),
+        "source_build_file": str(publication.source),
+        "run_results": {
+            "path": str(run_results.resolve()),
+            "generated_at": meta.get("generated_at"),
+            "invocation_id": meta.get("invocation_id"),
+        },
+        "tables": [
+            {
+                "schema": t.schema,
+                "name": t.name,
+                "source_kind": t.source_kind,
+                "rows": t.rows,
+            }
+            for t in publication.tables
+        ],
+        "total_rows": publication.total_rows,
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Publish the marts of a successful build into a file BI tools can read."
+    )
+    parser.add_argument("--database", type=Path, required=True, help="the build file dbt wrote")
+    parser.add_argument("--out", type=Path, required=True, help="the published DuckDB file")
+    parser.add_argument(
+        "--run-results",
+        type=Path,
+        default=Path("target/run_results.json"),
+        help="dbt's run_results.json of the build (default: target/run_results.json)",
+    )
+    parser.add_argument(
+        "--schemas",
+        nargs="+",
+        default=["marts"],
+        help="schemas to publish (default: marts)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        publication = publish(args.database, args.out, args.run_results, args.schemas)
+    except PublishRefused as exc:
+        print(f"publish refused: {exc}")
+        return 1
+    except duckdb.Error as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"publish failed, previous publication kept: {first_line}")
+        return 1
+    print(
+        f"Published {len(publication.tables)} tables ({publication.total_rows:,} rows) "
+        f"of schema(s) {', '.join(args.schemas)} from {publication.source} "
+        f"to {publication.destination}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
