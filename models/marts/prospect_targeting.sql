@@ -1,83 +1,22 @@
 with
 
-eligible as (
-    select * from {{ ref('int_establishments_eligible_at_baseline') }}
-    where is_eligible
-),
-
-lookback_hires as (
-    select * from {{ ref('int_establishment_lookback_hires') }}
-),
-
-sectors as (
-    select * from {{ ref('int_sector_hiring_rates') }}
-),
-
-scores as (
-    select * from {{ ref('int_establishment_hiring_scores') }}
+targeted as (
+    select * from {{ ref('int_establishments_targeted') }}
 ),
 
 divisions as (
-    select * from {{ ref('naf_divisions') }}
+    select
+        naf_division,
+        libelle_division
+    from {{ ref('naf_divisions') }}
 ),
 
-joined as (
+labelled as (
     select
-        eligible.siret,
-        eligible.siren,
-        eligible.code_agence,
-        eligible.code_region,
-        eligible.code_departement,
-        eligible.naf_code,
-        eligible.naf_division,
-        divisions.libelle_division,
-        eligible.naf_section,
-        eligible.tranche_effectifs,
-        eligible.headcount_estimate,
-        eligible.is_eligible,
-        lookback_hires.lookback_hires,
-        lookback_hires.lookback_durable_hires,
-        sectors.n_establishments as sector_n_establishments,
-        sectors.sector_hiring_rate,
-        sectors.region_rate_threshold,
-        sectors.is_high_hiring_sector,
-        lookback_hires.lookback_hires = 0 as is_non_recruiter,
-        scores.expected_lookback_hires,
-        scores.hiring_gap,
-        scores.n_comparables
-    from eligible
-    inner join lookback_hires on eligible.siret = lookback_hires.siret
-    inner join sectors
-        on
-            eligible.code_region = sectors.code_region
-            and eligible.naf_division = sectors.naf_division
-    inner join scores on eligible.siret = scores.siret
-    inner join divisions on eligible.naf_division = divisions.naf_division
-),
-
-flagged as (
-    select
-        *,
-        is_high_hiring_sector as is_prospect,
-        is_high_hiring_sector and is_non_recruiter as is_priority_prospect,
-        expected_lookback_hires as hiring_potential_score
-    from joined
-),
-
-ranked as (
-    select
-        *,
-        case
-            when is_prospect
-                then row_number() over (
-                    partition by code_agence, is_prospect
-                    order by
-                        case when is_priority_prospect then 0 else 1 end asc,
-                        hiring_potential_score desc,
-                        siret asc
-                )
-        end as rank_in_agency
-    from flagged
+        targeted.*,
+        divisions.libelle_division
+    from targeted
+    inner join divisions on targeted.naf_division = divisions.naf_division
 ),
 
 explained as (
@@ -114,7 +53,7 @@ explained as (
                 || ' embauches pour 100 salariés en 12 mois, seuil régional '
                 || coalesce({{ format_fr('100 * region_rate_threshold') }}, 'inconnu') || ').'
         end as targeting_reason
-    from ranked
+    from labelled
 ),
 
 final as (
