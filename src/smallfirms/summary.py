@@ -20,6 +20,11 @@ MAIN_TABLES: tuple[tuple[str, str], ...] = (
     ("marts", "sector_hiring_rates"),
     ("marts", "prospect_targeting"),
     ("marts", "score_validation"),
+    ("marts", "agency_pairs"),
+    ("marts", "cohort_small_firms"),
+    ("marts", "cohort_large_recruiters"),
+    ("marts", "large_pilot_list_issues"),
+    ("marts", "eval_balance"),
     ("marts", "rejected_rows"),
 )
 
