@@ -92,8 +92,8 @@ pytest: install
 
 lint: install ## sqlfluff (dbt templater, DuckDB dialect) and ruff
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint models macros tests analyses
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests models
+	$(BIN)/ruff format --check src tests models
 
 clean: ## Remove dbt outputs and the generated test world (keeps .venv and data/raw)
 	rm -rf target logs data/test

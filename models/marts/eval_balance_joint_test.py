@@ -201,8 +201,11 @@ def balance_joint_tests(cohorts: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # DuckDB returns rows in no fixed order: sorting by unit makes the fit repeatable to the bit.
     cohorts = {
-        "small_firms": dbt.ref("cohort_small_firms").df(),
-        "large_recruiters": dbt.ref("cohort_large_recruiters").df(),
+        "small_firms": dbt.ref("cohort_small_firms").df().sort_values("siret", ignore_index=True),
+        "large_recruiters": dbt.ref("cohort_large_recruiters")
+        .df()
+        .sort_values("siren", ignore_index=True),
     }
     return balance_joint_tests(cohorts)
