@@ -15,21 +15,18 @@ building them too would double the run time.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
+from worlds import Run, dbt_build, generate, run
+from worlds import query as _query
 
 from smallfirms.defects import NOT_REJECTED, TRUTH_FILE
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).parent / "dbt"
 STAGING = {
     "agencies": "stg_pole_emploi__agencies",
     "communes": "stg_pole_emploi__communes",
@@ -57,12 +54,6 @@ QUARANTINE += ["--indirect-selection", "cautious"]
 
 
 @dataclass
-class Run:
-    returncode: int
-    output: str  # stdout and stderr together
-
-
-@dataclass
 class Built:
     raw: Path
     database: Path
@@ -70,47 +61,23 @@ class Built:
     dbt: Run
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    done = subprocess.run(
-        cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
-    )
-    return Run(done.returncode, done.stdout + done.stderr)
-
-
 def _generate(out: Path, scale: float, defects: bool) -> None:
-    cmd = [sys.executable, "-m", "smallfirms.generate", "--scale", str(scale), "--seed", "11"]
-    cmd += ["--out", str(out)] + (["--defects"] if defects else [])
-    done = _run(cmd)
-    assert done.returncode == 0, done.output
+    generate(out, str(scale), "11", *(["--defects"] if defects else []))
 
 
 def _preflight(raw: Path) -> Run:
-    return _run([sys.executable, "-m", "smallfirms.preflight", str(raw)])
+    return run([sys.executable, "-m", "smallfirms.preflight", str(raw)])
 
 
 def _dbt_build(raw: Path, work: Path, quiet: bool = True, *extra: str) -> Run:
-    """`dbt build` of the files in ``raw`` into ``work/warehouse.duckdb``."""
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DBT_TARGET": "duckdb",
-        "RAW_DATA_DIR": str(raw.resolve()),
-        "DUCKDB_PATH": str((work / "warehouse.duckdb").resolve()),
-    }
-    cmd = [str(DBT), "build", *QUARANTINE, "--target-path", str(work / "target")]
-    cmd += ["--log-path", str(work / "logs")] + (["--quiet"] if quiet else []) + list(extra)
-    return _run(cmd, env)
+    """`dbt build` of the quarantine over the files in ``raw`` into ``work/warehouse.duckdb``."""
+    args = [*QUARANTINE, *(["--quiet"] if quiet else []), *extra]
+    return dbt_build(raw, work / "warehouse.duckdb", work, *args)
 
 
 def _build(raw: Path, quiet: bool = True) -> Built:
     work = raw.parent
     return Built(raw, work / "warehouse.duckdb", _preflight(raw), _dbt_build(raw, work, quiet))
-
-
-def _query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def _count(database: Path, relation: str) -> int:

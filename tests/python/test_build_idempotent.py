@@ -10,49 +10,23 @@ content.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
+import worlds
 
-REPO = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).with_name("dbt")
 SCHEMAS = ("staging", "marts")
 BUILD_TIME_COLUMNS = {"detected_at"}
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 
 
 def generate_world(out: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "smallfirms.generate", "--scale", "0.02", "--seed", "42"]
-        + ["--out", str(out)],
-        check=True,
-        capture_output=True,
-        cwd=REPO,
-    )
+    worlds.generate(out, "0.02", "42")
 
 
 def dbt_build(raw: Path, database: Path, work: Path) -> None:
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(REPO),
-        "DBT_PROJECT_DIR": str(REPO),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "RAW_DATA_DIR": str(raw),
-        "DUCKDB_PATH": str(database),
-    }
     target = work / "target"
-    done = subprocess.run(
-        [str(DBT), "build", "--quiet", "--target-path", str(target)]
-        + ["--log-path", str(work / "logs")],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    output = (done.stdout + done.stderr)[-3000:]
+    output = worlds.dbt_build(raw, database, work, "--quiet").output[-3000:]
     run_results = target / "run_results.json"
     assert run_results.is_file(), f"dbt build did not run:\n{output}"
     # Idempotency can only be judged when every model was built: a failing test skips the models

@@ -18,21 +18,17 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import shutil
-import subprocess
-import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from worlds import PROJECT_DIR, Run, dbt_build, generate
+from worlds import query as _query
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).parent / "dbt"
 SEEDS = PROJECT_DIR / "seeds"
 SCALE, SEED = "0.02", "42"
 SELECT = [
@@ -67,12 +63,6 @@ EVALUATION_SURVEY = CALENDAR["evaluation_survey"]
 
 
 @dataclass
-class Run:
-    returncode: int
-    output: str  # stdout and stderr together
-
-
-@dataclass
 class Built:
     raw: Path
     database: Path
@@ -83,39 +73,15 @@ class Built:
 # running things
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    done = subprocess.run(
-        cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
-    )
-    return Run(done.returncode, done.stdout + done.stderr)
-
-
 def _generate(out: Path) -> None:
-    cmd = [sys.executable, "-m", "smallfirms.generate", "--scale", SCALE, "--seed", SEED]
-    done = _run(cmd + ["--out", str(out)])
-    assert done.returncode == 0, done.output
+    generate(out, SCALE, SEED)
 
 
 def _build(raw: Path, select: list[str]) -> Built:
     """`dbt build` of ``select`` over the files of ``raw`` into ``raw/../warehouse.duckdb``."""
     work = raw.parent
     database = (work / "warehouse.duckdb").resolve()
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DBT_TARGET": "duckdb",
-        "RAW_DATA_DIR": str(raw.resolve()),
-        "DUCKDB_PATH": str(database),
-    }
-    cmd = [str(DBT), "build", "--select", *select, *BUILD_OPTIONS]
-    cmd += ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    return Built(raw, database, _run(cmd, env))
-
-
-def _query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
+    return Built(raw, database, dbt_build(raw, database, work, "--select", *select, *BUILD_OPTIONS))
 
 
 def _assert_built(built: Built) -> None:

@@ -1,0 +1,54 @@
+"""Helpers shared by the tests that generate a world and build it with dbt in a folder of theirs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DBT = Path(sys.executable).parent / "dbt"
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str  # stdout and stderr together
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    done = subprocess.run(
+        cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    return Run(done.returncode, done.stdout + done.stderr)
+
+
+def generate(out: Path, scale: str, seed: str, *extra: str) -> None:
+    """A synthetic world in ``out``; fails the test when the generator fails."""
+    cmd = [sys.executable, "-m", "smallfirms.generate", "--scale", scale, "--seed", seed]
+    done = run(cmd + ["--out", str(out), *extra])
+    assert done.returncode == 0, done.output
+
+
+def dbt_build(raw: Path, database: Path, work: Path, *args: str) -> Run:
+    """`dbt build` of the files of ``raw`` into ``database``, with target and logs under ``work``
+    (never the project's own target/, which a developer may be using)."""
+    env = {
+        **os.environ,
+        "DBT_PROJECT_DIR": str(PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_TARGET": "duckdb",
+        "RAW_DATA_DIR": str(raw.resolve()),
+        "DUCKDB_PATH": str(database.resolve()),
+    }
+    cmd = [str(DBT), "build", "--target-path", str(work / "target")]
+    return run(cmd + ["--log-path", str(work / "logs"), *args], env)
+
+
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
