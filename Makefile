@@ -11,6 +11,8 @@ RAW_DATA_DIR ?= data/raw
 DUCKDB_PATH  ?= data/warehouse.duckdb
 # What BI tools and analysts read: a copy of the marts, swapped in atomically after a good build.
 PUBLISHED_PATH ?= data/published/warehouse.duckdb
+# The evaluation report, written from the published marts.
+REPORT_PATH ?= data/report/evaluation.html
 WORLD_SCALE  ?= 0.1
 WORLD_SEED   ?= 42
 WORLD_FORMAT ?= csv
@@ -18,6 +20,7 @@ WORLD_FORMAT ?= csv
 TEST_RAW_DIR  := data/test/raw
 TEST_DB       := data/test/warehouse.duckdb
 TEST_PUBLISHED := data/test/published/warehouse.duckdb
+TEST_REPORT   := data/test/report/evaluation.html
 TEST_SCALE    ?= 0.02
 
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -26,7 +29,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality summary call-list score-validation test test-world test-build \
+.PHONY: help install run world build publish quality report summary call-list score-validation test test-world test-build \
 	test-quality lint pytest clean
 
 help: ## List the targets
@@ -40,7 +43,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed ## Create .venv from the lock (uv.lock)
 
-run: install world build publish quality summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
+run: install world build publish quality report summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
 
 world: install ## Generate the default synthetic world into RAW_DATA_DIR unless it already holds files
 	@if [ -n "$$(ls -A '$(RAW_DATA_DIR)' 2>/dev/null)" ]; then \
@@ -63,6 +66,9 @@ quality: install ## great-expectations: raw contract suites (reported) and marts
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(RAW_DATA_DIR)' --database '$(DUCKDB_PATH)' \
 		--docs-dir data/quality
 
+report: install ## Write the evaluation report (self-contained HTML) from the published marts to REPORT_PATH
+	$(BIN)/python -m smallfirms.report --database '$(PUBLISHED_PATH)' --out '$(REPORT_PATH)'
+
 summary: install ## Print the row counts of the main tables and where the warehouse is
 	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
 
@@ -81,6 +87,7 @@ test-world: install ## (Re)generate the small test world (deterministic, under a
 test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
 	$(MAKE) --no-print-directory publish DUCKDB_PATH='$(TEST_DB)' PUBLISHED_PATH='$(TEST_PUBLISHED)'
+	$(MAKE) --no-print-directory report PUBLISHED_PATH='$(TEST_PUBLISHED)' REPORT_PATH='$(TEST_REPORT)'
 
 test-quality: install
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(TEST_RAW_DIR)' --database '$(TEST_DB)' \

@@ -1,6 +1,8 @@
 -- Baseline balance of each experiment's cohorts, covariate by covariate: means, pooled standard
 -- deviation and standardized mean difference (SMD = (mean pilot − mean control) / sqrt((var pilot +
--- var control) / 2)); |SMD| above var imbalance_smd_threshold (0.1) flags an imbalance.
+-- var control) / 2)); |SMD| above var imbalance_smd_threshold (0.1) flags an imbalance. Means are
+-- aggregates over firms: the publishing rule applies (the imbalance flag stays, it says nothing
+-- about a firm).
 {%- set covariates = {
     'small_firms': ('cohort_small_firms', [
         'lookback_hires', 'headcount_estimate', 'sector_hiring_rate', 'hiring_potential_score',
@@ -43,7 +45,12 @@ by_cohort as (
         avg(case when cohort = 'pilot' then covariate_value end) as mean_pilot,
         avg(case when cohort = 'control' then covariate_value end) as mean_control,
         var_samp(case when cohort = 'pilot' then covariate_value end) as var_pilot,
-        var_samp(case when cohort = 'control' then covariate_value end) as var_control
+        var_samp(case when cohort = 'control' then covariate_value end) as var_control,
+        -- for the publishing rule: the largest unit's share of its cohort's total
+        max(case when cohort = 'pilot' then abs(covariate_value) end)
+        / nullif(sum(case when cohort = 'pilot' then abs(covariate_value) end), 0) as largest_share_pilot,
+        max(case when cohort = 'control' then abs(covariate_value) end)
+        / nullif(sum(case when cohort = 'control' then abs(covariate_value) end), 0) as largest_share_control
     from long_values
     group by experiment, covariate, covariate_order
 ),
@@ -58,7 +65,9 @@ balance as (
         mean_pilot,
         mean_control,
         sqrt((var_pilot + var_control) / 2) as sd_pooled,
-        (mean_pilot - mean_control) / nullif(sqrt((var_pilot + var_control) / 2), 0) as smd
+        (mean_pilot - mean_control) / nullif(sqrt((var_pilot + var_control) / 2), 0) as smd,
+        {{ is_disclosive('least(n_pilot, n_control)', 'greatest(largest_share_pilot, largest_share_control)') }}
+            as is_suppressed
     from by_cohort
 ),
 
@@ -69,11 +78,12 @@ flagged as (
         cast(covariate_order as integer) as covariate_order,
         cast(n_pilot as bigint) as n_pilot,
         cast(n_control as bigint) as n_control,
-        mean_pilot,
-        mean_control,
-        sd_pooled,
-        smd,
-        coalesce(abs(smd) > {{ var('imbalance_smd_threshold') }}, false) as is_imbalanced
+        case when not is_suppressed then mean_pilot end as mean_pilot,
+        case when not is_suppressed then mean_control end as mean_control,
+        case when not is_suppressed then sd_pooled end as sd_pooled,
+        case when not is_suppressed then smd end as smd,
+        coalesce(abs(smd) > {{ var('imbalance_smd_threshold') }}, false) as is_imbalanced,
+        is_suppressed
     from balance
 )
 

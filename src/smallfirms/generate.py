@@ -15,7 +15,7 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1467,11 +1467,30 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="plant known bad rows in the clean world (CSV only; see _truth/defects.csv)",
     )
+    parser.add_argument(
+        "--no-effects",
+        action="store_true",
+        help="plant no effect (a null world: what the evaluation must not find)",
+    )
     args = parser.parse_args(argv)
     if args.defects and args.format != "csv":
         parser.error("--defects works on CSV files only; drop --format parquet")
+    params = Params()
+    if args.no_effects:
+        params = replace(
+            params,
+            effect_small_firm_extra_hires=0.0,
+            effect_large_recruiter_extra_furthest_hires=0.0,
+            effect_satisfaction_uplift=0.0,
+        )
     generate_world(
-        args.scale, args.seed, args.out, args.format, args.seeds_dir, defects=args.defects
+        args.scale,
+        args.seed,
+        args.out,
+        args.format,
+        args.seeds_dir,
+        params=params,
+        defects=args.defects,
     )
 
 

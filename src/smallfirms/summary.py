@@ -25,7 +25,19 @@ MAIN_TABLES: tuple[tuple[str, str], ...] = (
     ("marts", "cohort_large_recruiters"),
     ("marts", "large_pilot_list_issues"),
     ("marts", "eval_balance"),
+    ("marts", "firm_period_outcomes"),
+    ("marts", "eval_effects"),
+    ("marts", "eval_satisfaction"),
+    ("marts", "eval_service_funnel"),
     ("marts", "rejected_rows"),
+)
+
+# The effects a newcomer looks at first: (experiment, outcome, estimand, label).
+HEADLINE_EFFECTS: tuple[tuple[str, str, str, str], ...] = (
+    ("small_firms", "hires", "ITT", "small firms, hires per firm (ITT)"),
+    ("small_firms", "hires", "TOT", "small firms, hires per contacted firm (TOT)"),
+    ("small_firms", "satisfied", "ITT", "small firms, satisfied share (ITT)"),
+    ("large_recruiters", "furthest_jobseeker_hires", "ITT", "large recruiters, furthest hires"),
 )
 
 
@@ -48,6 +60,36 @@ def table_counts(database: Path) -> list[tuple[str, int | None]]:
     return counts
 
 
+def headline_effects(database: Path) -> list[str]:
+    """One line per headline effect of `marts.eval_effects` (subgroup `all`); none if missing."""
+    lines = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'eval_effects'"
+        ).fetchone()[0]
+        if not found:
+            return lines
+        for experiment, outcome, estimand, label in HEADLINE_EFFECTS:
+            row = con.execute(
+                "select estimate, ci_low, ci_high, p_value, p_value_ri, is_suppressed "
+                "from marts.eval_effects where experiment = ? and outcome = ? "
+                "and subgroup = 'all' and estimand = ?",
+                [experiment, outcome, estimand],
+            ).fetchone()
+            if row is None:
+                continue
+            estimate, low, high, p_value, p_ri, suppressed = row
+            if suppressed:
+                lines.append(f"  {label:<45} suppressed (publishing rule)")
+                continue
+            ri = "" if p_ri is None else f", RI p {p_ri:.3f}"
+            lines.append(
+                f"  {label:<45} {estimate:+.3f} [{low:+.3f}, {high:+.3f}], p {p_value:.3f}{ri}"
+            )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse file")
@@ -62,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, n in table_counts(args.database):
         shown = "missing" if n is None else f"{n:>12,}"
         print(f"  {name:<45} {shown}")
+    effects = headline_effects(args.database)
+    if effects:
+        print("Effects (estimate [95 % CI], p-value; marts.eval_effects):")
+        print("\n".join(effects))
     if args.published is not None:
         state = "" if args.published.exists() else " (not published yet: run `make publish`)"
         print(f"Published marts for BI and analysts: {args.published.resolve()}{state}")

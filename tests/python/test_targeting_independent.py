@@ -2,8 +2,10 @@
 
 Eligible small establishments, prospects and priority prospects per agency, and the high-hiring
 sectors of every region, are recomputed here with pandas straight from the raw CSV files and the
-seeds (not from the warehouse's SQL), then compared with `marts.prospect_targeting` and
-`marts.sector_hiring_rates`. A missing warehouse or mart is a failure, never a skip.
+seeds (not from the warehouse's SQL), then compared with `marts.prospect_targeting` and the sector
+figures before the publishing rule, `intermediate.int_sector_hiring_rates` (the mart
+`sector_hiring_rates` hides those of sectors with 1 or 2 establishments or one dominant hirer).
+A missing warehouse or mart is a failure, never a skip.
 """
 
 import os
@@ -306,7 +308,7 @@ def test_high_hiring_sectors_and_thresholds_match():
             sector_hiring_rate,
             region_rate_threshold,
             coalesce(is_high_hiring_sector, false) as is_high_hiring_sector
-        from marts.sector_hiring_rates
+        from intermediate.int_sector_hiring_rates
         """,
     )
     per_region = mart.dropna(subset=["region_rate_threshold"]).groupby("code_region")
@@ -358,7 +360,7 @@ def test_sector_inputs_match():
             headcount_estimate,
             lookback_hires,
             sector_hiring_rate
-        from marts.sector_hiring_rates
+        from intermediate.int_sector_hiring_rates
         where n_establishments > 0
         """,
     )

@@ -20,7 +20,10 @@ per_sector as (
         cast(sum(lookback_hires.lookback_hires) as bigint) as lookback_hires,
         cast(
             sum(case when lookback_hires.lookback_hires > 0 then 1 else 0 end) as bigint
-        ) as n_recruiting_establishments
+        ) as n_recruiting_establishments,
+        -- for the publishing rule: the largest establishment's share of the sector's hires
+        cast(max(lookback_hires.lookback_hires) as {{ type_double() }})
+        / nullif(sum(lookback_hires.lookback_hires), 0) as largest_hires_share
     from establishments
     inner join lookback_hires on establishments.siret = lookback_hires.siret
     group by establishments.code_region, establishments.naf_division
@@ -37,7 +40,8 @@ rated as (
             when headcount_estimate > 0 then lookback_hires / headcount_estimate
         end as sector_hiring_rate,
         cast(n_recruiting_establishments as {{ type_double() }}) / n_establishments as sector_recruiting_share,
-        n_establishments >= {{ var('min_sector_establishments') }} as is_large_enough
+        n_establishments >= {{ var('min_sector_establishments') }} as is_large_enough,
+        largest_hires_share
     from per_sector
 ),
 
@@ -65,7 +69,8 @@ classified as (
         coalesce(
             rated.is_large_enough and rated.sector_hiring_rate >= thresholds.region_rate_threshold,
             false
-        ) as is_high_hiring_sector
+        ) as is_high_hiring_sector,
+        rated.largest_hires_share
     from rated
     left join thresholds on rated.code_region = thresholds.code_region
 )

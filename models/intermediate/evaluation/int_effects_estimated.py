@@ -1,0 +1,28 @@
+"""The effects of both experiments before the publishing rule (see smallfirms.estimate).
+
+A dbt Python model so that the estimates are part of `dbt build`: it reads the outcome panel, the
+units and the survey answers, and hands them to `smallfirms.estimate` (the project's package,
+installed in the same environment as dbt). Inputs are sorted because DuckDB returns rows in no
+fixed order and the bootstrap weights are drawn per cluster in label order: two builds then agree
+to the bit.
+The mart `eval_effects` applies the publishing rule to this table.
+"""
+
+from smallfirms.estimate import Settings, estimate_effects
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    settings = Settings(
+        reps=int(dbt.config.get("bootstrap_reps")),
+        seed=int(dbt.config.get("bootstrap_seed")),
+        level=float(dbt.config.get("confidence_level")),
+        max_assignments=int(dbt.config.get("randomization_max_assignments")),
+    )
+    periods = dbt.ref("int_unit_period_outcomes").df()
+    periods = periods.sort_values(["experiment", "unit_id", "period"], ignore_index=True)
+    units = dbt.ref("int_experiment_units").df()
+    units = units.sort_values(["experiment", "unit_id"], ignore_index=True)
+    answers = dbt.ref("int_satisfaction_answers_windowed").df()
+    answers = answers.sort_values("answer_id", ignore_index=True)
+    return estimate_effects(periods, units, answers, settings)

@@ -1,0 +1,40 @@
+-- One row per experiment × unit of its pilot and control cohorts: what the evaluation needs to know
+-- about a unit besides its outcomes (the cluster its assignment was made on, the agency pair it was
+-- drawn in, its subgroups, whether it was contacted).
+with
+
+small_firms as (
+    select * from {{ ref('cohort_small_firms') }}
+),
+
+large_recruiters as (
+    select * from {{ ref('cohort_large_recruiters') }}
+),
+
+units as (
+    select
+        'small_firms' as experiment,
+        siret as unit_id,
+        cohort,
+        -- assignment is by agency: the agency is the cluster, its pair the randomization stratum
+        code_agence as cluster_id,
+        pilot_agency_code as pair_id,
+        code_region,
+        type_territoire,
+        is_treated as is_contacted
+    from small_firms
+    union all
+    select
+        'large_recruiters' as experiment,
+        siren as unit_id,
+        cohort,
+        -- assignment is by firm: each legal unit is its own cluster
+        siren as cluster_id,
+        cast(null as varchar) as pair_id,
+        cast(null as varchar) as code_region,
+        cast(null as varchar) as type_territoire,
+        cast(null as boolean) as is_contacted
+    from large_recruiters
+)
+
+select * from units

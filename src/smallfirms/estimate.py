@@ -1,0 +1,531 @@
+"""Effects of the two experiments, with inference that stays honest with few clusters.
+
+The dbt Python model `int_effects_estimated` calls `estimate_effects`; everything below is pure
+(pandas in, pandas out) so that pytest can check it on hand-made data.
+
+Designs (experiments.md, outcomes and estimates):
+
+- **Difference-in-differences on two periods.** With one `pre` and one `pilot` period per unit, the
+  two-way fixed-effects regression `y ~ pilot × post | unit + period` gives exactly the same
+  coefficient as the regression of each unit's change `Δy = y_pilot − y_pre` on the pilot
+  indicator with an intercept (a test holds pyfixest's FE fit against it). The change form is what
+  we estimate on: one row per unit, and cluster-robust variances that do not count the thousands of
+  unit effects as parameters.
+- **Small firms (ITT)**: assignment is by agency, 18 agencies in 9 pairs. Standard error: CRV1 by
+  agency (pyfixest). p-value and confidence interval: the restricted wild cluster bootstrap (WCR,
+  Webb's six-point weights, `reps` replications, fixed seed) of MacKinnon & Webb, the CI found by
+  inverting the test (the set of effects it does not reject). Second opinion: randomization
+  inference, swapping which agency of each pair is the pilot (all 2^pairs assignments when there
+  are at most `randomization_max_assignments`, else a seeded sample), on the CRV1 t statistic.
+- **Small firms (TOT)**: the change in the outcome on `contacted`, instrumented by pilot assignment
+  (just identified: ITT / share contacted). Estimate and CRV1 SE from pyfixest's IV; p-value and CI
+  from the wild bootstrap Anderson-Rubin test (the ITT regression of `Δy − b × contacted` on the
+  pilot indicator, inverted over b), which stays valid with few clusters and a weak first stage.
+- **Large recruiters**: assignment is by firm, so heteroskedasticity-robust (HC1) errors on the
+  change regression, i.e. robust to any correlation between a firm's two periods; t(n − 2) CI.
+- **Satisfaction**: answer level (a firm answers at most once per survey wave). `ITT`: pilot −
+  control satisfied share in the evaluation window; `ITT_DiD`: the same difference net of the one
+  in the baseline window (`satisfied ~ pilot + evaluation + pilot × evaluation`). Both clustered by
+  agency with the same bootstrap and randomization inference.
+
+Why the bootstrap is written here rather than called from `wildboottest`: that package (and
+pyfixest's `Feols.wildboottest`, which wraps it) returns a p-value for the null 0 only, with no CI,
+and takes about 0.2 s a call (0.8 s through its own class, which recompiles its numba kernels each
+time). A CI by test inversion needs some 60 bootstrap tests per estimate and the evaluation has
+about a hundred estimates. The WCR11 bootstrap of a linear model reduces to a G × G matrix applied
+to the G × B weights (Roodman et al. 2019, "Fast and wild"), a few milliseconds in numpy. A test
+checks that, given the same weights, it returns wildboottest's bootstrap t statistics and p-value.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+# Webb's six-point distribution: ±sqrt(1/2), ±1, ±sqrt(3/2), each with probability 1/6.
+WEBB_POINTS = np.array(
+    [-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]
+)
+
+OUTCOMES = [
+    "hires",
+    "any_hire",
+    "durable_hires",
+    "jobseeker_hires",
+    "furthest_jobseeker_hires",
+    "offers_posted",
+    "offers_filled_pe",
+]
+
+OUTPUT_COLUMNS = [
+    "experiment",
+    "outcome",
+    "subgroup",
+    "estimand",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_value_ri",
+    "n_ri_assignments",
+    "inference",
+    "n_pilot",
+    "n_control",
+    "n_clusters",
+    "n_firms",
+    "largest_firm_share",
+    "first_stage",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parameters of inference (dbt vars, passed in by the dbt model)."""
+
+    reps: int = 9999
+    seed: int = 20180201
+    level: float = 0.95
+    max_assignments: int = 4096
+
+
+# --------------------------------------------------------------------------------------------
+# Linear algebra of one regression: y on X, the coefficient of column j, clusters.
+# --------------------------------------------------------------------------------------------
+
+
+def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer codes 0..G-1 of `clusters`, numbered in sorted order of the labels (repeatable)."""
+    labels, codes = np.unique(np.asarray(clusters).astype(str), return_inverse=True)
+    return codes, len(labels)
+
+
+def crv1(y: np.ndarray, x: np.ndarray, j: int, clusters: np.ndarray) -> tuple[float, float]:
+    """OLS coefficient j and its CRV1 standard error, small-sample factor
+    G/(G-1) × (N-1)/(N-k) as Stata, pyfixest and wildboottest apply it."""
+    codes, n_clusters = _cluster_codes(clusters)
+    n, k = x.shape
+    xtx_inv = np.linalg.inv(x.T @ x)
+    beta = xtx_inv @ (x.T @ y)
+    residuals = y - x @ beta
+    scores = np.zeros((n_clusters, k))
+    np.add.at(scores, codes, x * residuals[:, None])
+    meat = scores.T @ scores
+    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
+    variance = factor * (xtx_inv @ meat @ xtx_inv)[j, j]
+    return float(beta[j]), float(math.sqrt(variance))
+
+
+def webb_weights(n_clusters: int, reps: int, seed: int) -> np.ndarray:
+    """A G × B matrix of Webb weights drawn from a generator seeded with `seed`."""
+    rng = np.random.default_rng(seed)
+    return WEBB_POINTS[rng.integers(0, len(WEBB_POINTS), size=(n_clusters, reps))]
+
+
+@dataclass
+class WildClusterBootstrap:
+    """The restricted wild cluster bootstrap (WCR11) of H0: beta_j = r in y = X beta + u.
+
+    Built once per regression; `t_stats(r)` and `p_value(r)` are then cheap for any r, so the
+    test can be inverted into a confidence interval. `weights` is G × B (clusters in sorted
+    label order).
+    """
+
+    y: np.ndarray
+    x: np.ndarray
+    j: int
+    clusters: np.ndarray
+    weights: np.ndarray
+    _codes: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._codes, self.n_clusters = _cluster_codes(self.clusters)
+        n, k = self.x.shape
+        if self.weights.shape[0] != self.n_clusters:
+            raise ValueError("one row of weights per cluster is needed")
+        self._xtx_inv = np.linalg.inv(self.x.T @ self.x)
+        self._ssc = self.n_clusters / (self.n_clusters - 1) * (n - 1) / (n - k)
+        # per cluster: X_g'X_g (G × k × k) and X_g'y_g (G × k)
+        self._xgxg = np.zeros((self.n_clusters, k, k))
+        np.add.at(self._xgxg, self._codes, self.x[:, :, None] * self.x[:, None, :])
+        self._xgy = np.zeros((self.n_clusters, k))
+        np.add.at(self._xgy, self._codes, self.x * self.y[:, None])
+        self._xgx_j = self._xgxg[:, :, self.j]  # X_g'x_j, to shift y by b × x_j cheaply
+        self._rows = self._xtx_inv[self.j]  # R (X'X)^-1 with R selecting coefficient j
+        self.beta = self._xtx_inv @ self._xgy.sum(axis=0)
+
+    def t_statistic(self, r: float = 0.0) -> float:
+        """The CRV1 t statistic of beta_j - r in the original sample."""
+        scores = self._xgy - self._xgxg @ self.beta  # X_g'û_g
+        c = scores @ self._rows
+        return float((self.beta[self.j] - r) / math.sqrt(self._ssc * np.sum(c**2)))
+
+    def bootstrap_t(self, r: float = 0.0) -> np.ndarray:
+        """The B bootstrap t statistics under H0: beta_j = r."""
+        xtx_inv = self._xtx_inv
+        a = self._rows
+        # restricted estimate: beta~ = beta^ - (X'X)^-1 R (R'(X'X)^-1 R)^-1 (R beta^ - r)
+        beta_r = self.beta - xtx_inv[:, self.j] * (self.beta[self.j] - r) / xtx_inv[self.j, self.j]
+        w = self._xgy - self._xgxg @ beta_r  # X_g'ũ_g, G × k
+        c = w @ a  # R (X'X)^-1 X_g'ũ_g, G
+        # R (X'X)^-1 X_g'X_g (X'X)^-1 X_h'ũ_h, G × G
+        h = (self._xgxg @ a) @ xtx_inv @ w.T
+        numerator = c @ self.weights
+        spread = (np.diag(c) - h) @ self.weights  # G × B
+        denominator = np.sqrt(self._ssc * np.sum(spread**2, axis=0))
+        return numerator / denominator
+
+    def p_value(self, r: float = 0.0) -> float:
+        """Share of bootstrap |t| above the sample |t| (wildboottest's convention)."""
+        return float(np.mean(np.abs(self.bootstrap_t(r)) > abs(self.t_statistic(r))))
+
+
+def invert_test(
+    p_value: Callable[[float], float], estimate: float, scale: float, level: float
+) -> tuple[float, float]:
+    """The confidence set {b : p_value(b) > 1 - level} as an interval around `estimate`.
+
+    Each bound is found by bisection between `estimate` (not rejected) and a point far enough
+    out that is rejected (doubling the step from `scale`); an unbounded side returns ±inf.
+    """
+    alpha = 1.0 - level
+    scale = scale if scale > 0 and math.isfinite(scale) else 1.0
+    bounds = []
+    for direction in (-1.0, 1.0):
+        inside, step = estimate, scale
+        outside = None
+        for _ in range(40):
+            candidate = estimate + direction * step
+            if p_value(candidate) <= alpha:
+                outside = candidate
+                break
+            inside, step = candidate, step * 2
+        if outside is None:
+            bounds.append(direction * math.inf)
+            continue
+        for _ in range(50):
+            middle = (inside + outside) / 2
+            if p_value(middle) > alpha:
+                inside = middle
+            else:
+                outside = middle
+            if abs(outside - inside) <= 1e-7 * scale:
+                break
+        bounds.append(inside)
+    return bounds[0], bounds[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Randomization inference over agency pairs.
+# --------------------------------------------------------------------------------------------
+
+
+def pair_assignments(n_pairs: int, max_assignments: int, seed: int) -> np.ndarray:
+    """Swap patterns (rows of 0/1 per pair, 1 = swap pilot and comparison agency): all 2^pairs
+    of them when they are few enough, else the identity and a seeded sample."""
+    if 2**n_pairs <= max_assignments:
+        return np.array(list(itertools.product([0, 1], repeat=n_pairs)), dtype=bool)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, 2, size=(max_assignments - 1, n_pairs)).astype(bool)
+    return np.vstack([np.zeros((1, n_pairs), dtype=bool), draws])
+
+
+def randomization_p_value(
+    statistic: Callable[[np.ndarray], float],
+    is_pilot: np.ndarray,
+    pairs: np.ndarray,
+    max_assignments: int,
+    seed: int,
+) -> tuple[float, int]:
+    """RI p-value of a statistic of the pilot indicator: the share of pair swaps whose |statistic|
+    is at least the observed one (the observed assignment included), and the number of swaps."""
+    labels, pair_codes = np.unique(np.asarray(pairs).astype(str), return_inverse=True)
+    swaps = pair_assignments(len(labels), max_assignments, seed)
+    observed = abs(statistic(is_pilot))
+    values = np.array(
+        [abs(statistic(np.where(swap[pair_codes], ~is_pilot, is_pilot))) for swap in swaps]
+    )
+    return float(np.mean(values >= observed - 1e-12 * max(1.0, observed))), len(swaps)
+
+
+# --------------------------------------------------------------------------------------------
+# One estimate.
+# --------------------------------------------------------------------------------------------
+
+
+def _design(is_pilot: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+    """[1, pilot] or, with an `extra` indicator, [1, pilot, extra, pilot × extra]."""
+    pilot = is_pilot.astype(float)
+    if extra is None:
+        return np.column_stack([np.ones(len(pilot)), pilot])
+    other = extra.astype(float)
+    return np.column_stack([np.ones(len(pilot)), pilot, other, pilot * other])
+
+
+def _empty_row() -> dict[str, object]:
+    return {name: None for name in OUTPUT_COLUMNS}
+
+
+def _firm_counts(units: pd.DataFrame, magnitude: np.ndarray) -> dict[str, object]:
+    """Firms covered and the largest firm's share of the total |magnitude| of its cohort (the
+    larger of the two cohorts' shares), for the publishing rule."""
+    shares = []
+    for cohort_flag in (True, False):
+        values = np.abs(magnitude[units["is_pilot"].to_numpy() == cohort_flag])
+        total = values.sum()
+        if total > 0:
+            shares.append(values.max() / total)
+    pilot_firms = units.loc[units["is_pilot"], "firm_id"]
+    control_firms = units.loc[~units["is_pilot"], "firm_id"]
+    return {
+        "n_pilot": int(pilot_firms.nunique()),
+        "n_control": int(control_firms.nunique()),
+        "n_firms": int(units["firm_id"].nunique()),
+        "largest_firm_share": max(shares) if shares else None,
+    }
+
+
+def clustered_effect(
+    y: np.ndarray,
+    is_pilot: np.ndarray,
+    clusters: np.ndarray,
+    pairs: np.ndarray,
+    settings: Settings,
+    extra: np.ndarray | None = None,
+    endogenous: np.ndarray | None = None,
+) -> dict[str, object]:
+    """An agency-clustered effect: the pilot coefficient (or the interaction when `extra` is
+    given), its CRV1 SE, the WCR bootstrap p-value and inverted CI, and the RI p-value.
+
+    With `endogenous`, the TOT: the IV coefficient of `endogenous` instrumented by the pilot
+    indicator, with the bootstrap Anderson-Rubin p-value and CI.
+    """
+    x = _design(is_pilot, extra)
+    j = x.shape[1] - 1
+    n_clusters = len(np.unique(clusters))
+    row: dict[str, object] = {"n_clusters": n_clusters}
+    if n_clusters < 2 or is_pilot.all() or not is_pilot.any():
+        return row
+    weights = webb_weights(n_clusters, settings.reps, settings.seed)
+    itt, itt_se = crv1(y, x, j, clusters)
+    if endogenous is None:
+        boot = WildClusterBootstrap(y, x, j, clusters, weights)
+        estimate, std_error = itt, itt_se
+        p_value = boot.p_value(0.0)
+        ci = invert_test(boot.p_value, estimate, std_error, settings.level)
+    else:
+        first_stage, _ = crv1(endogenous.astype(float), x, j, clusters)
+        row["first_stage"] = first_stage
+        if first_stage == 0:
+            return row
+        estimate = itt / first_stage
+        std_error = _iv_crv1_se(y, endogenous.astype(float), x, j, clusters)
+
+        def ar_p_value(b: float) -> float:
+            shifted = WildClusterBootstrap(y - b * endogenous, x, j, clusters, weights)
+            return shifted.p_value(0.0)
+
+        p_value = ar_p_value(0.0)
+        ci = invert_test(ar_p_value, estimate, std_error, settings.level)
+
+    def t_of(assignment: np.ndarray) -> float:
+        beta, se = crv1(y, _design(assignment, extra), j, clusters)
+        return beta / se if se > 0 else 0.0
+
+    p_ri, n_ri = randomization_p_value(
+        t_of, is_pilot, pairs, settings.max_assignments, settings.seed
+    )
+    row.update(
+        estimate=estimate,
+        std_error=std_error,
+        ci_low=ci[0],
+        ci_high=ci[1],
+        p_value=p_value,
+        p_value_ri=p_ri,
+        n_ri_assignments=n_ri,
+    )
+    return row
+
+
+def _iv_crv1_se(
+    y: np.ndarray, endogenous: np.ndarray, x: np.ndarray, j: int, clusters: np.ndarray
+) -> float:
+    """CRV1 SE of the just-identified IV coefficient (the column j of x instruments
+    `endogenous`), with pyfixest: the same small-sample factor as the ITT's."""
+    import pyfixest as pf  # slow to import; only the TOT needs it
+
+    data = pd.DataFrame({"y": y, "d": endogenous, "z": x[:, j], "cluster": clusters})
+    fit = pf.feols("y ~ 1 | d ~ z", data=data, vcov={"CRV1": "cluster"})
+    return float(fit.se()["d"])
+
+
+def robust_effect(y: np.ndarray, is_pilot: np.ndarray, level: float) -> dict[str, object]:
+    """A firm-level-assignment effect: the pilot coefficient of `y ~ 1 + pilot` with HC1 errors
+    (pyfixest) and a t(n - 2) confidence interval."""
+    import pyfixest as pf
+
+    data = pd.DataFrame({"y": y, "pilot": is_pilot.astype(float)})
+    row: dict[str, object] = {"n_clusters": len(y)}
+    if len(y) < 3 or is_pilot.all() or not is_pilot.any():
+        return row
+    fit = pf.feols("y ~ pilot", data=data, vcov="HC1")
+    estimate = float(fit.coef()["pilot"])
+    std_error = float(fit.se()["pilot"])
+    df = len(y) - 2
+    quantile = stats.t.ppf(0.5 + level / 2, df)
+    p_value = float(2 * stats.t.sf(abs(estimate / std_error), df)) if std_error > 0 else math.nan
+    row.update(
+        estimate=estimate,
+        std_error=std_error,
+        ci_low=estimate - quantile * std_error,
+        ci_high=estimate + quantile * std_error,
+        p_value=p_value,
+    )
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# The table.
+# --------------------------------------------------------------------------------------------
+
+
+def unit_changes(periods: pd.DataFrame, units: pd.DataFrame, experiment: str) -> pd.DataFrame:
+    """One row per unit of `experiment`: its design columns and, per outcome, the change
+    pilot − pre (`d_<outcome>`) and the sum over both periods (`t_<outcome>`)."""
+    frame = periods[periods["experiment"] == experiment]
+    values = frame.pivot_table(
+        index="unit_id", columns="period", values=OUTCOMES, aggfunc="sum", fill_value=0
+    )
+    design = units[units["experiment"] == experiment].set_index("unit_id")
+    out = design.copy()
+    for outcome in OUTCOMES:
+        pre = values[(outcome, "pre")].astype(float) if (outcome, "pre") in values else 0.0
+        post = values[(outcome, "pilot")].astype(float) if (outcome, "pilot") in values else 0.0
+        out[f"d_{outcome}"] = (post - pre).reindex(out.index).fillna(0.0)
+        out[f"t_{outcome}"] = (post + pre).reindex(out.index).fillna(0.0)
+    out["is_pilot"] = out["cohort"] == "pilot"
+    out["firm_id"] = out.index
+    return out.reset_index().sort_values("unit_id", ignore_index=True)
+
+
+def subgroups(frame: pd.DataFrame) -> Iterable[tuple[str, pd.DataFrame]]:
+    """`all`, then `region:<code>` and `territoire:<type>` in code order."""
+    yield "all", frame
+    for column, prefix in (("code_region", "region"), ("type_territoire", "territoire")):
+        for value in sorted(frame[column].dropna().unique()):
+            yield f"{prefix}:{value}", frame[frame[column] == value]
+
+
+def small_firm_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
+    rows = []
+    inference_itt = f"wild cluster bootstrap WCR, Webb, {settings.reps:,} reps, by agency"
+    inference_tot = f"wild bootstrap Anderson-Rubin, Webb, {settings.reps:,} reps, by agency"
+    for subgroup, frame in subgroups(changes):
+        is_pilot = frame["is_pilot"].to_numpy()
+        clusters = frame["cluster_id"].to_numpy()
+        pairs = frame["pair_id"].to_numpy()
+        contacted = frame["is_contacted"].fillna(False).to_numpy(dtype=bool)
+        for outcome in OUTCOMES:
+            y = frame[f"d_{outcome}"].to_numpy(dtype=float)
+            counts = _firm_counts(frame, frame[f"t_{outcome}"].to_numpy(dtype=float))
+            for estimand, endogenous, inference in (
+                ("ITT", None, inference_itt),
+                ("TOT", contacted, inference_tot),
+            ):
+                row = _empty_row()
+                row.update(experiment="small_firms", outcome=outcome, subgroup=subgroup)
+                row.update(estimand=estimand, inference=inference, **counts)
+                row.update(
+                    clustered_effect(y, is_pilot, clusters, pairs, settings, None, endogenous)
+                )
+                rows.append(row)
+    return rows
+
+
+def large_recruiter_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
+    rows = []
+    for outcome in OUTCOMES:
+        row = _empty_row()
+        row.update(experiment="large_recruiters", outcome=outcome, subgroup="all", estimand="ITT")
+        row.update(inference="HC1, firm-level assignment, t(n - 2)")
+        row.update(_firm_counts(changes, changes[f"t_{outcome}"].to_numpy(dtype=float)))
+        y = changes[f"d_{outcome}"].to_numpy(dtype=float)
+        row.update(robust_effect(y, changes["is_pilot"].to_numpy(), settings.level))
+        rows.append(row)
+    return rows
+
+
+def satisfaction_effects(answers: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
+    """Rows for the outcome `satisfied`: ITT (evaluation window) and ITT_DiD (with baseline)."""
+    inference = f"wild cluster bootstrap WCR, Webb, {settings.reps:,} reps, by agency"
+    frame = answers[answers["cohort"].isin(["pilot", "control"])].copy()
+    frame["is_pilot"] = frame["cohort"] == "pilot"
+    frame["firm_id"] = frame["siret"]
+    frame["is_evaluation"] = frame["survey_window"] == "evaluation_survey"
+    frame = frame.sort_values(["answer_id"], ignore_index=True)
+    rows = []
+    for subgroup, group in subgroups(frame):
+        for estimand in ("ITT", "ITT_DiD"):
+            data = group if estimand == "ITT_DiD" else group[group["is_evaluation"]]
+            row = _empty_row()
+            row.update(experiment="small_firms", outcome="satisfied", subgroup=subgroup)
+            row.update(estimand=estimand, inference=inference)
+            satisfied = data["is_satisfied"].to_numpy(dtype=float)
+            row.update(_firm_counts(data, satisfied))
+            cells = data.groupby(["is_pilot", "is_evaluation"]).size()
+            needed = 4 if estimand == "ITT_DiD" else 2
+            if len(cells) < needed:
+                row["inference"] = "not estimable: a cohort has no answer in a window"
+                row["n_clusters"] = int(data["code_agence"].nunique())
+                rows.append(row)
+                continue
+            extra = data["is_evaluation"].to_numpy() if estimand == "ITT_DiD" else None
+            row.update(
+                clustered_effect(
+                    satisfied,
+                    data["is_pilot"].to_numpy(),
+                    data["code_agence"].to_numpy(),
+                    data["pilot_agency_code"].to_numpy(),
+                    settings,
+                    extra,
+                )
+            )
+            rows.append(row)
+    return rows
+
+
+def estimate_effects(
+    periods: pd.DataFrame, units: pd.DataFrame, answers: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """The effects table (OUTPUT_COLUMNS), from the outcome panel (`int_unit_period_outcomes`),
+    the units (`int_experiment_units`) and the answers (`int_satisfaction_answers_windowed`)."""
+    small = unit_changes(periods, units, "small_firms")
+    large = unit_changes(periods, units, "large_recruiters")
+    rows = [
+        *small_firm_effects(small, settings),
+        *large_recruiter_effects(large, settings),
+        *satisfaction_effects(answers, settings),
+    ]
+    table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    for name in ["n_pilot", "n_control", "n_clusters", "n_firms", "n_ri_assignments"]:
+        table[name] = table[name].astype("Int64")
+    for name in [
+        "estimate",
+        "std_error",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "p_value_ri",
+        "largest_firm_share",
+        "first_stage",
+    ]:
+        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
+    for name in ["experiment", "outcome", "subgroup", "estimand", "inference"]:
+        table[name] = table[name].astype("object")
+    return table
