@@ -22,6 +22,9 @@ TEST_DB       := data/test/warehouse.duckdb
 TEST_PUBLISHED := data/test/published/warehouse.duckdb
 TEST_REPORT   := data/test/report/evaluation.html
 TEST_SCALE    ?= 0.02
+# The rejection table: K null worlds of this scale.
+K               ?= 20
+REJECTION_SCALE ?= 0.05
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR  := $(CURDIR)
@@ -29,7 +32,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality report summary call-list score-validation test test-world test-build \
+.PHONY: help install run world build publish quality report summary call-list rejection-table score-validation test test-world test-build \
 	test-quality lint pytest clean
 
 help: ## List the targets
@@ -75,6 +78,10 @@ summary: install ## Print the row counts of the main tables and where the wareho
 call-list: install ## Export a call list: make call-list AGENCY=54011 (all agencies without AGENCY)
 	$(BIN)/python -m smallfirms.call_list --database '$(PUBLISHED_PATH)' \
 		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
+
+rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K null worlds (minutes): make rejection-table K=20
+	$(BIN)/python -m smallfirms.rejection --worlds $(K) --scale $(REJECTION_SCALE) \
+		--work data/rejection/work --out data/rejection/rejection.json
 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'

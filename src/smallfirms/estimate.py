@@ -187,17 +187,22 @@ class WildClusterBootstrap:
 
 
 def invert_test(
-    p_value: Callable[[float], float], estimate: float, scale: float, level: float
+    p_value: Callable[[float], float],
+    estimate: float,
+    scale: float,
+    level: float,
+    sides: tuple[float, ...] = (-1.0, 1.0),
 ) -> tuple[float, float]:
     """The confidence set {b : p_value(b) > 1 - level} as an interval around `estimate`.
 
     Each bound is found by bisection between `estimate` (not rejected) and a point far enough
-    out that is rejected (doubling the step from `scale`); an unbounded side returns ±inf.
+    out that is rejected (doubling the step from `scale`); an unbounded side returns ±inf. A side
+    left out of `sides` (-1 lower, +1 upper) is returned as NaN.
     """
     alpha = 1.0 - level
     scale = scale if scale > 0 and math.isfinite(scale) else 1.0
-    bounds = []
-    for direction in (-1.0, 1.0):
+    bounds = {-1.0: math.nan, 1.0: math.nan}
+    for direction in sides:
         inside, step = estimate, scale
         outside = None
         for _ in range(40):
@@ -207,7 +212,7 @@ def invert_test(
                 break
             inside, step = candidate, step * 2
         if outside is None:
-            bounds.append(direction * math.inf)
+            bounds[direction] = direction * math.inf
             continue
         for _ in range(50):
             middle = (inside + outside) / 2
@@ -217,8 +222,8 @@ def invert_test(
                 outside = middle
             if abs(outside - inside) <= 1e-7 * scale:
                 break
-        bounds.append(inside)
-    return bounds[0], bounds[1]
+        bounds[direction] = inside
+    return bounds[-1.0], bounds[1.0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,9 +400,15 @@ def robust_effect(y: np.ndarray, is_pilot: np.ndarray, level: float) -> dict[str
 # --------------------------------------------------------------------------------------------
 
 
-def unit_changes(periods: pd.DataFrame, units: pd.DataFrame, experiment: str) -> pd.DataFrame:
+def unit_changes(
+    periods: pd.DataFrame,
+    units: pd.DataFrame,
+    experiment: str,
+    before: str = "pre",
+    after: str = "pilot",
+) -> pd.DataFrame:
     """One row per unit of `experiment`: its design columns and, per outcome, the change
-    pilot − pre (`d_<outcome>`) and the sum over both periods (`t_<outcome>`)."""
+    after − before (`d_<outcome>`) and the sum over both periods (`t_<outcome>`)."""
     frame = periods[periods["experiment"] == experiment]
     values = frame.pivot_table(
         index="unit_id", columns="period", values=OUTCOMES, aggfunc="sum", fill_value=0
@@ -405,8 +416,8 @@ def unit_changes(periods: pd.DataFrame, units: pd.DataFrame, experiment: str) ->
     design = units[units["experiment"] == experiment].set_index("unit_id")
     out = design.copy()
     for outcome in OUTCOMES:
-        pre = values[(outcome, "pre")].astype(float) if (outcome, "pre") in values else 0.0
-        post = values[(outcome, "pilot")].astype(float) if (outcome, "pilot") in values else 0.0
+        pre = values[(outcome, before)].astype(float) if (outcome, before) in values else 0.0
+        post = values[(outcome, after)].astype(float) if (outcome, after) in values else 0.0
         out[f"d_{outcome}"] = (post - pre).reindex(out.index).fillna(0.0)
         out[f"t_{outcome}"] = (post + pre).reindex(out.index).fillna(0.0)
     out["is_pilot"] = out["cohort"] == "pilot"
@@ -420,6 +431,31 @@ def subgroups(frame: pd.DataFrame) -> Iterable[tuple[str, pd.DataFrame]]:
     for column, prefix in (("code_region", "region"), ("type_territoire", "territoire")):
         for value in sorted(frame[column].dropna().unique()):
             yield f"{prefix}:{value}", frame[frame[column] == value]
+
+
+def placebo_time_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
+    """The small-firm ITT on the placebo windows (a fake start at 2016-09-01, pre-baseline data):
+    estimand `placebo_time`, subgroup `all`. No effect can be there; an interval away from 0 says
+    the cohorts were drifting apart before the pilot."""
+    rows = []
+    inference = f"wild cluster bootstrap WCR, Webb, {settings.reps:,} reps, by agency"
+    is_pilot = changes["is_pilot"].to_numpy()
+    for outcome in OUTCOMES:
+        row = _empty_row()
+        row.update(experiment="small_firms", outcome=outcome, subgroup="all")
+        row.update(estimand="placebo_time", inference=inference)
+        row.update(_firm_counts(changes, changes[f"t_{outcome}"].to_numpy(dtype=float)))
+        row.update(
+            clustered_effect(
+                changes[f"d_{outcome}"].to_numpy(dtype=float),
+                is_pilot,
+                changes["cluster_id"].to_numpy(),
+                changes["pair_id"].to_numpy(),
+                settings,
+            )
+        )
+        rows.append(row)
+    return rows
 
 
 def small_firm_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
@@ -501,10 +537,15 @@ def satisfaction_effects(answers: pd.DataFrame, settings: Settings) -> list[dict
 
 
 def estimate_effects(
-    periods: pd.DataFrame, units: pd.DataFrame, answers: pd.DataFrame, settings: Settings
+    periods: pd.DataFrame,
+    units: pd.DataFrame,
+    answers: pd.DataFrame,
+    settings: Settings,
+    placebo_periods: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The effects table (OUTPUT_COLUMNS), from the outcome panel (`int_unit_period_outcomes`),
-    the units (`int_experiment_units`) and the answers (`int_satisfaction_answers_windowed`)."""
+    the units (`int_experiment_units`), the answers (`int_satisfaction_answers_windowed`) and,
+    when given, the placebo windows (`int_unit_placebo_outcomes`)."""
     small = unit_changes(periods, units, "small_firms")
     large = unit_changes(periods, units, "large_recruiters")
     rows = [
@@ -512,6 +553,11 @@ def estimate_effects(
         *large_recruiter_effects(large, settings),
         *satisfaction_effects(answers, settings),
     ]
+    if placebo_periods is not None:
+        placebo = unit_changes(
+            placebo_periods, units, "small_firms", before="placebo_pre", after="placebo_post"
+        )
+        rows += placebo_time_effects(placebo, settings)
     table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     for name in ["n_pilot", "n_control", "n_clusters", "n_firms", "n_ri_assignments"]:
         table[name] = table[name].astype("Int64")
@@ -527,5 +573,107 @@ def estimate_effects(
     ]:
         table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
     for name in ["experiment", "outcome", "subgroup", "estimand", "inference"]:
+        table[name] = table[name].astype("object")
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Event study.
+# --------------------------------------------------------------------------------------------
+
+EVENT_STUDY_COLUMNS = [
+    "experiment",
+    "outcome",
+    "months_from_pilot_start",
+    "is_reference",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "inference",
+    "n_pilot",
+    "n_control",
+    "n_clusters",
+    "n_firms",
+    "largest_firm_share",
+    "n_leads",
+    "leads_max_abs_t",
+    "leads_joint_p_value",
+]
+
+
+def event_study(
+    monthly: pd.DataFrame,
+    units: pd.DataFrame,
+    settings: Settings,
+    outcome: str = "hires",
+    reference: int = -1,
+) -> pd.DataFrame:
+    """Monthly small-firm effects around the pilot start, relative to month `reference` (2017-02).
+
+    With unit and month fixed effects and a balanced panel, the coefficient of pilot × month m is
+    the difference-in-differences between month m and the reference month, so each is estimated
+    as the regression of `y_m − y_ref` on the pilot indicator, with the ITT's wild cluster
+    bootstrap interval (the same weights for every month). Leads are the months before the pilot
+    start except the reference; their joint test is the wild bootstrap of the largest |t| over the
+    leads (each month's null imposed, the weights shared, so the bootstrap keeps the dependence
+    between months): a small p-value says pilot and control were already drifting apart.
+    """
+    frame = monthly[monthly["experiment"] == "small_firms"]
+    wide = frame.pivot_table(
+        index="unit_id",
+        columns="months_from_pilot_start",
+        values=outcome,
+        aggfunc="sum",
+        fill_value=0,
+    )
+    design = units[units["experiment"] == "small_firms"].set_index("unit_id")
+    design = design.loc[design.index.intersection(wide.index)].sort_index()
+    wide = wide.loc[design.index].astype(float)
+    is_pilot = (design["cohort"] == "pilot").to_numpy()
+    clusters = design["cluster_id"].to_numpy()
+    n_clusters = len(np.unique(clusters))
+    weights = webb_weights(n_clusters, settings.reps, settings.seed)
+    x = _design(is_pilot)
+    counts_frame = pd.DataFrame({"is_pilot": is_pilot, "firm_id": design.index.to_numpy()})
+    inference = f"wild cluster bootstrap WCR, Webb, {settings.reps:,} reps, by agency"
+    rows, lead_t, lead_boot = [], [], []
+    base = wide[reference].to_numpy()
+    for month in sorted(wide.columns):
+        row = {name: None for name in EVENT_STUDY_COLUMNS}
+        row.update(experiment="small_firms", outcome=outcome, months_from_pilot_start=int(month))
+        row.update(is_reference=bool(month == reference), inference=inference)
+        row.update(_firm_counts(counts_frame, wide[month].to_numpy() + base))
+        row["n_clusters"] = n_clusters
+        if month == reference:
+            row.update(estimate=0.0, std_error=0.0, ci_low=0.0, ci_high=0.0)
+            rows.append(row)
+            continue
+        change = wide[month].to_numpy() - base
+        boot = WildClusterBootstrap(change, x, 1, clusters, weights)
+        estimate, std_error = crv1(change, x, 1, clusters)
+        low, high = invert_test(boot.p_value, estimate, std_error, settings.level)
+        row.update(estimate=estimate, std_error=std_error, ci_low=low, ci_high=high)
+        row["p_value"] = boot.p_value(0.0)
+        if month < reference:
+            lead_t.append(abs(boot.t_statistic(0.0)))
+            lead_boot.append(np.abs(boot.bootstrap_t(0.0)))
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=EVENT_STUDY_COLUMNS)
+    if lead_t:
+        observed = max(lead_t)
+        table["n_leads"] = len(lead_t)
+        table["leads_max_abs_t"] = observed
+        table["leads_joint_p_value"] = float(np.mean(np.max(lead_boot, axis=0) > observed))
+    for name in ["months_from_pilot_start", "n_pilot", "n_control", "n_clusters", "n_firms"]:
+        table[name] = table[name].astype("Int64")
+    table["n_leads"] = table["n_leads"].astype("Int64")
+    for name in ["estimate", "std_error", "ci_low", "ci_high", "p_value", "largest_firm_share"]:
+        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
+    for name in ["leads_max_abs_t", "leads_joint_p_value"]:
+        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
+    table["is_reference"] = table["is_reference"].astype("boolean")
+    for name in ["experiment", "outcome", "inference"]:
         table[name] = table[name].astype("object")
     return table

@@ -8,10 +8,11 @@ answers that were turned. Each 95 % interval of `eval_effects` must cover its tr
 world generated with `--no-effects`, the small-firm hires interval must cover 0.
 
 Both worlds are the default one (scale 0.1, seed 42, what `make run` builds), built here up to the
-effects: the make-test world (scale 0.02, about 150 firms a cohort, 5 to 35 per agency) is too
-small for an interval that rests on 18 agencies to be read. These are single draws: a correct 95 %
-interval misses 1 time in 20. The worlds are fixed, so the result is repeatable; a miss is a reason
-to look, not to change the seed.
+effects and the event study: the make-test world (scale 0.02, about 150 firms a cohort, 5 to 35
+per agency) is too small for an interval that rests on 18 agencies to be read. The placebo in time
+and the event study's leads are checked on the planted world too: nothing before the baseline.
+These are single draws: a correct 95 % interval misses 1 time in 20. The worlds are fixed, so the
+result is repeatable; a miss is a reason to look, not to change the seed.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def _build(work: Path, *generate_options: str) -> World:
     raw = work / "raw"
     generate(raw, SCALE, SEED, *generate_options)
     database = work / "warehouse.duckdb"
-    options = ["--select", "+eval_effects", "--exclude-resource-type", "unit_test", "test"]
+    options = ["--select", "+eval_effects", "+eval_event_study", "--exclude-resource-type"]
+    options += ["unit_test", "test"]
     built = dbt_build(raw, database, work, *options)
     assert built.returncode == 0, built.output[-3000:]
     return World(raw, database)
@@ -134,3 +136,24 @@ def test_no_planted_effect_no_small_firm_hires_effect(worlds):
     assert low <= 0 <= high, (
         f"no effect was planted, yet the 95 % CI is [{low:.4f}, {high:.4f}] (p = {p_value:.4f})"
     )
+
+
+def test_placebo_in_time_finds_no_effect_before_the_pilot(planted):
+    warehouse, _ = planted
+    estimate, low, high, p_value = _effect(warehouse, "small_firms", "hires", "placebo_time")
+    assert low <= 0 <= high, (
+        f"placebo start 2016-09-01: 95 % CI [{low:.4f}, {high:.4f}] excludes 0 (p = {p_value:.4f})"
+    )
+
+
+def test_event_study_leads_are_jointly_zero(planted):
+    warehouse, _ = planted
+    n_leads, p_value, leads_before = warehouse.execute(
+        """
+        select max(n_leads), max(leads_joint_p_value),
+            count(*) filter (where months_from_pilot_start < -1 and estimate is not null)
+        from marts.eval_event_study
+        """
+    ).fetchone()
+    assert n_leads == 13 and leads_before == 13, (n_leads, leads_before)
+    assert p_value >= 0.05, f"the leads' joint test rejects: p = {p_value:.4f}"

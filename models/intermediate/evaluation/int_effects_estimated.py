@@ -25,4 +25,6 @@ def model(dbt, session):
     units = units.sort_values(["experiment", "unit_id"], ignore_index=True)
     answers = dbt.ref("int_satisfaction_answers_windowed").df()
     answers = answers.sort_values("answer_id", ignore_index=True)
-    return estimate_effects(periods, units, answers, settings)
+    placebo = dbt.ref("int_unit_placebo_outcomes").df()
+    placebo = placebo.sort_values(["experiment", "unit_id", "period"], ignore_index=True)
+    return estimate_effects(periods, units, answers, settings, placebo)

@@ -1,0 +1,28 @@
+"""Minimum detectable effects from pre-baseline data only (see smallfirms.design).
+
+A dbt Python model: inputs sorted so that two builds agree to the bit; the mart `eval_design`
+applies the publishing rule. Reads no outcome after 2017-02-28: the placebo windows and the
+baseline survey.
+"""
+
+from smallfirms.design import DesignSettings, design_table
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    level = float(dbt.config.get("confidence_level"))
+    settings = DesignSettings(
+        reps=int(dbt.config.get("design_bootstrap_reps")),
+        seed=int(dbt.config.get("bootstrap_seed")),
+        alpha=1 - level,
+        power=float(dbt.config.get("design_power")),
+        max_assignments=int(dbt.config.get("randomization_max_assignments")),
+    )
+    placebo = dbt.ref("int_unit_placebo_outcomes").df()
+    placebo = placebo.sort_values(["experiment", "unit_id", "period"], ignore_index=True)
+    units = dbt.ref("int_experiment_units").df()
+    units = units.sort_values(["experiment", "unit_id"], ignore_index=True)
+    answers = dbt.ref("int_satisfaction_answers_windowed").df()
+    answers = answers[answers["survey_window"] == "baseline_survey"]
+    answers = answers.sort_values("answer_id", ignore_index=True)
+    return design_table(placebo, units, answers, settings)

@@ -1,0 +1,22 @@
+"""Monthly small-firm effects on hires around the pilot start (see smallfirms.estimate.event_study).
+
+A dbt Python model, like `int_effects_estimated`: inputs sorted so that two builds agree to the bit;
+the mart `eval_event_study` applies the publishing rule.
+"""
+
+from smallfirms.estimate import Settings, event_study
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    settings = Settings(
+        reps=int(dbt.config.get("bootstrap_reps")),
+        seed=int(dbt.config.get("bootstrap_seed")),
+        level=float(dbt.config.get("confidence_level")),
+        max_assignments=int(dbt.config.get("randomization_max_assignments")),
+    )
+    monthly = dbt.ref("int_unit_month_outcomes").df()
+    monthly = monthly.sort_values(["experiment", "unit_id", "month_start"], ignore_index=True)
+    units = dbt.ref("int_experiment_units").df()
+    units = units.sort_values(["experiment", "unit_id"], ignore_index=True)
+    return event_study(monthly, units, settings)

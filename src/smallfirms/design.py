@@ -1,0 +1,277 @@
+"""What the pilot could detect before it started: minimum detectable effects from pre-baseline data.
+
+For each experiment and outcome, the **simulated MDE** is the smallest effect that the evaluation's
+own test would detect (reject "no effect" at 5 %, with a positive estimate) in 80 % of placebo
+experiments run on data from before the baseline:
+
+- small firms: the difference-in-differences of the placebo windows (six months before and after
+  2016-09-01), under every assignment the design could have drawn (which agency of each pair is
+  the pilot: 2^9 = 512), tested with the wild cluster bootstrap by agency;
+- satisfaction: the pilot − control difference in the baseline survey under the same assignments;
+- large recruiters: the same placebo DiD under seeded random permutations of the enrolled firms
+  among the top recruiters (firm-level assignment), tested with HC1 errors.
+
+Adding an effect d to the placebo pilot units shifts their estimate by exactly d and leaves the
+residuals unchanged, so "the test of no effect rejects on data + d" is "the test of effect = -d
+rejects on the data": an assignment detects d exactly when d > -(lower bound of its interval). The
+MDE is therefore the 80th percentile, over the assignments, of minus the lower bound of the
+placebo interval (0 when the bound is positive) — no grid over d is needed.
+
+The **analytic MDE** is the textbook approximation beside it: (t(1 - a/2) + t(power)) × the standard
+error of a difference of two means inflated by the design effect 1 + (m - 1) ICC, with m the mean
+number of units per cluster and ICC the one-way ANOVA estimate of the intra-agency correlation;
+degrees of freedom G - 2 with G clusters (n - 2 for firm-level assignment).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from smallfirms.estimate import (
+    WildClusterBootstrap,
+    crv1,
+    invert_test,
+    pair_assignments,
+    unit_changes,
+    webb_weights,
+)
+
+DESIGN_COLUMNS = [
+    "experiment",
+    "outcome",
+    "design_data",
+    "n_pilot",
+    "n_control",
+    "n_clusters",
+    "n_firms",
+    "largest_firm_share",
+    "outcome_mean",
+    "outcome_sd",
+    "intra_cluster_correlation",
+    "n_assignments",
+    "mde_simulated",
+    "mde_analytic",
+]
+
+SMALL_FIRM_OUTCOMES = ["hires", "any_hire", "durable_hires", "furthest_jobseeker_hires"]
+
+
+@dataclass(frozen=True)
+class DesignSettings:
+    reps: int = 999
+    seed: int = 20170301
+    alpha: float = 0.05
+    power: float = 0.8
+    max_assignments: int = 4096
+
+
+def detection_threshold(low: float) -> float:
+    """The smallest added effect an assignment detects, from its placebo interval's lower bound."""
+    return max(0.0, -low)
+
+
+def _quantile(values: np.ndarray, share: float) -> float:
+    """The smallest value v such that at least `share` of `values` are <= v."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    return float(ordered[max(0, math.ceil(share * len(ordered)) - 1)])
+
+
+def intra_cluster_correlation(y: np.ndarray, clusters: np.ndarray) -> float:
+    """One-way ANOVA estimate of the intra-cluster correlation, floored at 0."""
+    labels, codes = np.unique(np.asarray(clusters).astype(str), return_inverse=True)
+    n_groups, n = len(labels), len(y)
+    if n_groups < 2 or n <= n_groups:
+        return math.nan
+    sizes = np.bincount(codes).astype(float)
+    means = np.bincount(codes, weights=y) / sizes
+    between = np.sum(sizes * (means - y.mean()) ** 2) / (n_groups - 1)
+    within = np.sum((y - means[codes]) ** 2) / (n - n_groups)
+    m0 = (n - np.sum(sizes**2) / n) / (n_groups - 1)
+    denominator = between + (m0 - 1) * within
+    if denominator <= 0:
+        return 0.0
+    return max(0.0, float((between - within) / denominator))
+
+
+def analytic_mde(
+    y: np.ndarray, is_pilot: np.ndarray, clusters: np.ndarray | None, alpha: float, power: float
+) -> tuple[float, float]:
+    """(MDE, ICC): the two-sample MDE with the design effect of cluster assignment."""
+    n_pilot, n_control = int(is_pilot.sum()), int((~is_pilot).sum())
+    if n_pilot < 2 or n_control < 2:
+        return math.nan, math.nan
+    variance = float(np.var(y, ddof=1))
+    if clusters is None:
+        icc, design_effect, df = 0.0, 1.0, len(y) - 2
+    else:
+        icc = intra_cluster_correlation(y, clusters)
+        n_groups = len(np.unique(clusters))
+        design_effect = 1.0 + (len(y) / n_groups - 1.0) * (0.0 if math.isnan(icc) else icc)
+        df = n_groups - 2
+    if df < 1:
+        return math.nan, icc
+    multiplier = stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power, df)
+    se = math.sqrt(variance * design_effect * (1 / n_pilot + 1 / n_control))
+    return float(multiplier * se), icc
+
+
+def simulated_mde_clustered(
+    y: np.ndarray,
+    is_pilot: np.ndarray,
+    clusters: np.ndarray,
+    pairs: np.ndarray,
+    settings: DesignSettings,
+) -> tuple[float, int]:
+    """(MDE, assignments): agency-pair swaps, each tested by the wild cluster bootstrap."""
+    labels, pair_codes = np.unique(np.asarray(pairs).astype(str), return_inverse=True)
+    swaps = pair_assignments(len(labels), settings.max_assignments, settings.seed)
+    weights = webb_weights(len(np.unique(clusters)), settings.reps, settings.seed)
+    thresholds = []
+    for swap in swaps:
+        assignment = np.where(swap[pair_codes], ~is_pilot, is_pilot)
+        x = np.column_stack([np.ones(len(y)), assignment.astype(float)])
+        boot = WildClusterBootstrap(y, x, 1, clusters, weights)
+        estimate, std_error = crv1(y, x, 1, clusters)
+        low, _ = invert_test(boot.p_value, estimate, std_error, 1 - settings.alpha, sides=(-1.0,))
+        thresholds.append(detection_threshold(low))
+    return _quantile(np.array(thresholds), settings.power), len(swaps)
+
+
+def simulated_mde_firm_level(
+    y: np.ndarray, is_pilot: np.ndarray, settings: DesignSettings
+) -> tuple[float, int]:
+    """(MDE, permutations): random re-assignments of the pilot firms, HC1 t intervals."""
+    rng = np.random.default_rng(settings.seed)
+    n, n_pilot = len(y), int(is_pilot.sum())
+    quantile = stats.t.ppf(1 - settings.alpha / 2, n - 2)
+    thresholds = []
+    for _ in range(settings.max_assignments):
+        assignment = np.zeros(n, dtype=bool)
+        assignment[rng.choice(n, n_pilot, replace=False)] = True
+        x = np.column_stack([np.ones(n), assignment.astype(float)])
+        xtx_inv = np.linalg.inv(x.T @ x)
+        beta = xtx_inv @ (x.T @ y)
+        residuals = y - x @ beta
+        meat = (x * residuals[:, None] ** 2).T @ x
+        variance = n / (n - 2) * (xtx_inv @ meat @ xtx_inv)[1, 1]
+        thresholds.append(detection_threshold(beta[1] - quantile * math.sqrt(variance)))
+    return _quantile(np.array(thresholds), settings.power), settings.max_assignments
+
+
+def _row(experiment: str, outcome: str, design_data: str) -> dict[str, object]:
+    row = {name: None for name in DESIGN_COLUMNS}
+    row.update(experiment=experiment, outcome=outcome, design_data=design_data)
+    return row
+
+
+def _counts(firms: np.ndarray, is_pilot: np.ndarray, magnitude: np.ndarray) -> dict[str, object]:
+    shares = []
+    for flag in (True, False):
+        values = np.abs(magnitude[is_pilot == flag])
+        if values.sum() > 0:
+            shares.append(values.max() / values.sum())
+    return {
+        "n_pilot": int(len(np.unique(firms[is_pilot]))),
+        "n_control": int(len(np.unique(firms[~is_pilot]))),
+        "n_firms": int(len(np.unique(firms))),
+        "largest_firm_share": max(shares) if shares else None,
+    }
+
+
+def design_table(
+    placebo_periods: pd.DataFrame,
+    units: pd.DataFrame,
+    answers: pd.DataFrame,
+    settings: DesignSettings,
+) -> pd.DataFrame:
+    """One row per experiment × outcome: simulated and analytic MDE from pre-baseline data."""
+    rows = []
+    small = unit_changes(
+        placebo_periods, units, "small_firms", before="placebo_pre", after="placebo_post"
+    )
+    is_pilot = small["is_pilot"].to_numpy()
+    clusters = small["cluster_id"].to_numpy()
+    for outcome in SMALL_FIRM_OUTCOMES:
+        y = small[f"d_{outcome}"].to_numpy(dtype=float)
+        row = _row("small_firms", outcome, "placebo DiD 2016-03..08 vs 2016-09..2017-02")
+        row.update(_counts(small["unit_id"].to_numpy(), is_pilot, small[f"t_{outcome}"].to_numpy()))
+        mde, n_assignments = simulated_mde_clustered(
+            y, is_pilot, clusters, small["pair_id"].to_numpy(), settings
+        )
+        analytic, icc = analytic_mde(y, is_pilot, clusters, settings.alpha, settings.power)
+        row.update(
+            n_clusters=len(np.unique(clusters)),
+            outcome_mean=float(y.mean()),
+            outcome_sd=float(y.std(ddof=1)),
+            intra_cluster_correlation=icc,
+            n_assignments=n_assignments,
+            mde_simulated=mde,
+            mde_analytic=analytic,
+        )
+        rows.append(row)
+
+    baseline = answers[
+        answers["cohort"].isin(["pilot", "control"])
+        & (answers["survey_window"] == "baseline_survey")
+    ].sort_values("answer_id")
+    row = _row("small_firms", "satisfied", "baseline survey 2016-09..2017-02, pilot - control")
+    if len(baseline):
+        y = baseline["is_satisfied"].to_numpy(dtype=float)
+        answer_pilot = (baseline["cohort"] == "pilot").to_numpy()
+        answer_clusters = baseline["code_agence"].to_numpy()
+        row.update(_counts(baseline["siret"].to_numpy(), answer_pilot, y))
+        mde, n_assignments = simulated_mde_clustered(
+            y, answer_pilot, answer_clusters, baseline["pilot_agency_code"].to_numpy(), settings
+        )
+        analytic, icc = analytic_mde(
+            y, answer_pilot, answer_clusters, settings.alpha, settings.power
+        )
+        row.update(
+            n_clusters=len(np.unique(answer_clusters)),
+            outcome_mean=float(y.mean()),
+            outcome_sd=float(y.std(ddof=1)),
+            intra_cluster_correlation=icc,
+            n_assignments=n_assignments,
+            mde_simulated=mde,
+            mde_analytic=analytic,
+        )
+    rows.append(row)
+
+    large = unit_changes(
+        placebo_periods, units, "large_recruiters", before="placebo_pre", after="placebo_post"
+    )
+    large_pilot = large["is_pilot"].to_numpy()
+    for outcome in SMALL_FIRM_OUTCOMES:
+        y = large[f"d_{outcome}"].to_numpy(dtype=float)
+        row = _row("large_recruiters", outcome, "placebo DiD 2016-03..08 vs 2016-09..2017-02")
+        row.update(
+            _counts(large["unit_id"].to_numpy(), large_pilot, large[f"t_{outcome}"].to_numpy())
+        )
+        if large_pilot.any() and not large_pilot.all() and len(y) > 2:
+            mde, n_assignments = simulated_mde_firm_level(y, large_pilot, settings)
+            analytic, _ = analytic_mde(y, large_pilot, None, settings.alpha, settings.power)
+            row.update(
+                n_clusters=len(y),
+                outcome_mean=float(y.mean()),
+                outcome_sd=float(y.std(ddof=1)),
+                intra_cluster_correlation=0.0,
+                n_assignments=n_assignments,
+                mde_simulated=mde,
+                mde_analytic=analytic,
+            )
+        rows.append(row)
+
+    table = pd.DataFrame(rows, columns=DESIGN_COLUMNS)
+    for name in ["n_pilot", "n_control", "n_clusters", "n_firms", "n_assignments"]:
+        table[name] = table[name].astype("Int64")
+    for name in DESIGN_COLUMNS[7:]:
+        if name != "n_assignments":
+            table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
+    for name in ["experiment", "outcome", "design_data"]:
+        table[name] = table[name].astype("object")
+    return table
