@@ -1,0 +1,511 @@
+"""Write the evaluation report: one self-contained HTML file from the published marts.
+
+    python -m smallfirms.report --database data/published/warehouse.duckdb \
+        --out data/report/evaluation.html
+
+Every number comes from a mart (`eval_effects`, `eval_satisfaction`, `eval_service_funnel`,
+`eval_balance`, `eval_balance_joint_test`, `eval_monthly_outcomes`, `eval_design`,
+`eval_event_study`); the report only formats and draws. Charts are matplotlib SVG inlined in the
+page (no script, no external resource); a fixed hash salt and no date make two runs byte-identical.
+A mart that is missing is skipped with a note. A suppressed cell (publishing rule) is written
+"suppressed", never drawn as 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import math
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+plt.rcParams.update({"svg.hashsalt": "smallfirms-report", "font.size": 9, "svg.fonttype": "none"})
+
+SUPPRESSED = "suppressed"
+PILOT_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f5f99", "#c2612b", "#6b6b6b"
+
+STYLE = """
+body { font-family: sans-serif; max-width: 62rem; margin: 2rem auto; color: #222; }
+body { line-height: 1.45; } h1 { font-size: 1.6rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.85rem; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 0.2rem 0.55rem; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.note { color: #555; font-size: 0.85rem; } .suppressed { color: #999; font-style: italic; }
+"""
+
+
+class ReportError(Exception):
+    """A problem the user can fix; its message is the one line shown."""
+
+
+def fmt(value: object, digits: int = 3) -> str:
+    """A number as the report writes it (also used by the tests to find figures in the page)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "unbounded"
+        return f"{value:+.{digits}f}" if digits >= 0 else f"{value:.0f}"
+    return str(value)
+
+
+def share(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{100 * float(value):.1f} %"
+
+
+def _svg(figure: plt.Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    # the metadata block only names its vocabularies; dropping it keeps the page free of URLs
+    return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            classes = []
+            if index in numeric:
+                classes.append("n")
+            if cell == SUPPRESSED:
+                classes.append("suppressed")
+            attribute = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attribute}>{html.escape(cell)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
+    cursor = con.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    query = (
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = ?"
+    )
+    return con.execute(query, [table]).fetchone()[0] > 0
+
+
+def _missing(table: str) -> str:
+    return f'<p class="note">marts.{html.escape(table)} is not in this warehouse: skipped.</p>'
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def section_header(con: duckdb.DuckDBPyConnection) -> str:
+    calendar = ""
+    if con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'seeds' and table_name = 'experiment_calendar'"
+    ).fetchone()[0]:
+        rows = _rows(con, "select * from seeds.experiment_calendar order by start_date")
+        calendar = _table(
+            ["window", "start", "end"],
+            [[str(r["window_name"]), str(r["start_date"]), str(r["end_date"])] for r in rows],
+        )
+    return f"""
+<h1>Evaluation of the small-firm and large-recruiter experiments</h1>
+<p>From March 2017 to January 2018, counsellors of 9 pilot agencies in Grand Est, Pays de la Loire
+and Bourgogne-Franche-Comté prospected small firms (1–19 employees) with high recruitment potential
+and brought them services and collective actions; 9 comparison agencies, matched pair by pair, did
+not. In parallel, the large firms that recruit most through the service were pushed to hire the
+jobseekers furthest from employment.</p>
+<p><b>How to read an estimate.</b> It is the average effect per firm over the pilot period (a share
+for "any hire" and "satisfied"). Small firms were assigned by agency and there are only 18 agencies:
+the 95 % interval and the p-value come from the wild cluster bootstrap by agency (Webb weights),
+which stays honest with few clusters where the usual clustered standard errors would overstate
+certainty; the randomization-inference p-value (swapping pilot and comparison agency within pairs)
+is a second opinion. <i>ITT</i> is the effect of being in a pilot agency, <i>TOT</i> the effect per
+firm actually contacted. A cell hidden by the publishing rule (fewer than 3 firms, or one firm above
+85 % of the total) reads "suppressed".</p>
+{calendar}
+"""
+
+
+def _forest(rows: list[dict[str, object]], labels: list[str], title: str) -> str:
+    shown = [(label, row) for label, row in zip(labels, rows, strict=True)]
+    figure, axis = plt.subplots(figsize=(7.5, 0.32 * len(shown) + 0.9))
+    for position, (_label, row) in enumerate(reversed(shown)):
+        if row["is_suppressed"] or row["estimate"] is None:
+            axis.text(0, position, SUPPRESSED, va="center", ha="center", color="#999", fontsize=8)
+            continue
+        low, high, estimate = row["ci_low"], row["ci_high"], row["estimate"]
+        span = max(abs(estimate), 1e-9) * 10
+        low = low if math.isfinite(low) else estimate - span
+        high = high if math.isfinite(high) else estimate + span
+        axis.plot([low, high], [position, position], color=PILOT_COLOUR, linewidth=1.6)
+        axis.plot([estimate], [position], "o", color=PILOT_COLOUR, markersize=4)
+    axis.axvline(0, color="#888", linewidth=0.8, linestyle="--")
+    axis.set_yticks(range(len(shown)), [label for label, _ in reversed(shown)])
+    axis.set_ylim(-0.7, len(shown) - 0.3)
+    axis.set_title(title, fontsize=9)
+    return _svg(figure)
+
+
+def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
+    table = []
+    for r in rows:
+        if r["is_suppressed"]:
+            values = [SUPPRESSED] * 5
+        else:
+            values = [
+                fmt(r["estimate"]),
+                f"[{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]",
+                fmt(r["p_value"]),
+                fmt(r.get("p_value_ri")),
+                fmt(r["std_error"]),
+            ]
+        table.append(
+            [
+                str(r["experiment"]),
+                str(r["outcome"]),
+                str(r["subgroup"]),
+                str(r["estimand"]),
+                *values,
+                fmt(r["n_pilot"]),
+                fmt(r["n_control"]),
+                fmt(r["n_clusters"]),
+            ]
+        )
+    return table
+
+
+def section_effects(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_effects"):
+        return _missing("eval_effects")
+    rows = _rows(
+        con,
+        "select * from marts.eval_effects order by experiment desc, outcome, subgroup, estimand",
+    )
+    small_all = [
+        r
+        for r in rows
+        if r["experiment"] == "small_firms"
+        and r["subgroup"] == "all"
+        and r["estimand"] in ("ITT", "TOT", "ITT_DiD")
+    ]
+    by_subgroup = [
+        r
+        for r in rows
+        if r["experiment"] == "small_firms" and r["outcome"] == "hires" and r["estimand"] == "ITT"
+    ]
+    large = [r for r in rows if r["experiment"] == "large_recruiters"]
+    parts = ["<h2>Effects</h2>"]
+    parts.append(
+        _forest(
+            small_all,
+            [f"{r['outcome']} ({r['estimand']})" for r in small_all],
+            "Small firms, all pilot agencies: estimate and 95 % interval (wild cluster bootstrap)",
+        )
+    )
+    parts.append(
+        _forest(
+            by_subgroup,
+            [str(r["subgroup"]) for r in by_subgroup],
+            "Small firms, hires per firm (ITT) by subgroup",
+        )
+    )
+    parts.append(
+        _forest(
+            large,
+            [str(r["outcome"]) for r in large],
+            "Large recruiters (ITT, HC1 errors)",
+        )
+    )
+    headers = ["experiment", "outcome", "subgroup", "estimand", "estimate", "95 % CI"]
+    headers += ["p", "p (RI)", "SE", "pilot", "control", "clusters"]
+    parts.append(_table(headers, _effect_rows(rows), numeric={4, 5, 6, 7, 8, 9, 10, 11}))
+    return "\n".join(parts)
+
+
+def section_satisfaction(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_satisfaction"):
+        return _missing("eval_satisfaction")
+    rows = _rows(con, "select * from marts.eval_satisfaction order by population, survey_window")
+    order = ["pilot", "control", "all_small_firms", "all_firms"]
+    windows = ["baseline_survey", "evaluation_survey"]
+    figure, axis = plt.subplots(figsize=(7.5, 2.8))
+    width = 0.38
+    for offset, window in enumerate(windows):
+        for index, population in enumerate(order):
+            cell = next(
+                (r for r in rows if r["population"] == population and r["survey_window"] == window),
+                None,
+            )
+            x = index + (offset - 0.5) * width
+            if cell is None or cell["is_suppressed"] or cell["satisfied_rate"] is None:
+                axis.text(x, 0.02, SUPPRESSED, rotation=90, ha="center", color="#999", fontsize=7)
+                continue
+            colour = PILOT_COLOUR if window == "evaluation_survey" else OTHER_COLOUR
+            axis.bar(x, cell["satisfied_rate"], width=width * 0.95, color=colour)
+    if rows:
+        axis.axhline(rows[0]["reference_rate_small_firms"], color="#c2612b", linestyle="--")
+        axis.axhline(rows[0]["reference_rate_all_firms"], color="#2b8a3e", linestyle=":")
+    axis.set_xticks(range(len(order)), order)
+    axis.set_ylim(0, 1)
+    axis.set_title(
+        "Satisfied share, baseline (grey) and evaluation (blue) surveys; "
+        "references 66 % (dashed) and 71 % (dotted)",
+        fontsize=9,
+    )
+    table = [
+        [
+            str(r["population"]),
+            str(r["survey_window"]),
+            fmt(r["n_firms"]),
+            SUPPRESSED if r["is_suppressed"] else fmt(r["n_answers"]),
+            SUPPRESSED if r["is_suppressed"] else share(r["satisfied_rate"]),
+            share(r["reference_rate_small_firms"]),
+            share(r["reference_rate_all_firms"]),
+        ]
+        for r in rows
+    ]
+    headers = ["population", "survey", "firms", "answers", "satisfied", "ref. small", "ref. all"]
+    return "<h2>Satisfaction</h2>" + _svg(figure) + _table(headers, table, numeric={2, 3, 4, 5, 6})
+
+
+def section_funnel(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_service_funnel"):
+        return _missing("eval_service_funnel")
+    rows = _rows(con, "select * from marts.eval_service_funnel order by code_agence, stage_order")
+    overall = [r for r in rows if r["is_total"]]
+    figure, axis = plt.subplots(figsize=(7.5, 2.4))
+    for position, r in enumerate(reversed(overall)):
+        if r["is_suppressed"]:
+            axis.text(0, position, SUPPRESSED, va="center", color="#999")
+            continue
+        axis.barh(position, r["n_firms"], color=PILOT_COLOUR)
+        axis.text(r["n_firms"], position, f" {r['n_firms']}", va="center", fontsize=8)
+    axis.set_yticks(range(len(overall)), [str(r["stage"]) for r in reversed(overall)])
+    axis.set_title("Service funnel of the pilot period, all pilot agencies (firms)", fontsize=9)
+    table = [
+        [
+            str(r["code_agence"]),
+            str(r["stage"]),
+            SUPPRESSED if r["is_suppressed"] else fmt(r["n_firms"]),
+            SUPPRESSED if r["is_suppressed"] else share(r["share_of_prospects"]),
+            SUPPRESSED if r["is_suppressed"] else share(r["share_of_contacted"]),
+        ]
+        for r in rows
+    ]
+    note = (
+        '<p class="note">The stages after "contacted" count contacted firms only, so their '
+        "share of contacted firms reads as a conversion.</p>"
+    )
+    headers = ["agency", "stage", "firms", "of prospects", "of contacted"]
+    return "<h2>Service funnel</h2>" + _svg(figure) + note + _table(headers, table, {2, 3, 4})
+
+
+def section_balance(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_balance"):
+        return _missing("eval_balance")
+    rows = _rows(con, "select * from marts.eval_balance order by experiment desc, covariate_order")
+    figure, axis = plt.subplots(figsize=(7.5, 0.3 * len(rows) + 0.9))
+    labels = []
+    for position, r in enumerate(reversed(rows)):
+        labels.append(f"{r['experiment']}: {r['covariate']}")
+        if r.get("is_suppressed") or r["smd"] is None:
+            axis.text(0, position, SUPPRESSED, va="center", ha="center", color="#999", fontsize=8)
+            continue
+        colour = CONTROL_COLOUR if r["is_imbalanced"] else PILOT_COLOUR
+        axis.plot([r["smd"]], [position], "o", color=colour)
+    for line in (-0.1, 0.1):
+        axis.axvline(line, color="#888", linestyle="--", linewidth=0.8)
+    axis.axvline(0, color="#bbb", linewidth=0.8)
+    axis.set_yticks(range(len(rows)), labels)
+    axis.set_title("Love plot: standardized mean differences at baseline (|SMD| > 0.1 flagged)")
+    parts = ["<h2>Balance at baseline</h2>", _svg(figure)]
+    if _has(con, "eval_balance_joint_test"):
+        tests = _rows(con, "select * from marts.eval_balance_joint_test order by experiment desc")
+        parts.append(
+            _table(
+                ["experiment", "units", "variance", "F", "df", "p-value"],
+                [
+                    [
+                        str(t["experiment"]),
+                        fmt(t["n_units"]),
+                        str(t["vcov_type"]),
+                        fmt(t["f_statistic"]),
+                        f"({t['df_num']}, {t['df_den']})",
+                        fmt(t["p_value"], 4),
+                    ]
+                    for t in tests
+                ],
+                numeric={1, 3, 5},
+            )
+        )
+    return "\n".join(parts)
+
+
+def section_monthly(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_monthly_outcomes"):
+        return _missing("eval_monthly_outcomes")
+    rows = _rows(
+        con, "select * from marts.eval_monthly_outcomes order by experiment, cohort, month_start"
+    )
+    figure, axes = plt.subplots(1, 2, figsize=(9, 2.8))
+    for axis, experiment, column, title in (
+        (axes[0], "small_firms", "hires_per_unit", "Small firms: hires per firm and month"),
+        (
+            axes[1],
+            "large_recruiters",
+            "furthest_jobseeker_hires",
+            "Large recruiters: furthest hires",
+        ),
+    ):
+        for cohort, colour in (("pilot", PILOT_COLOUR), ("control", CONTROL_COLOUR)):
+            points = [r for r in rows if r["experiment"] == experiment and r["cohort"] == cohort]
+            xs = [r["months_from_pilot_start"] for r in points if not r["is_suppressed"]]
+            values = []
+            for r in points:
+                if r["is_suppressed"]:
+                    continue
+                value = r[column]
+                if column == "furthest_jobseeker_hires":
+                    value = value / r["n_units"]
+                values.append(value)
+            axis.plot(xs, values, marker=".", color=colour, label=cohort)
+        axis.axvline(-0.5, color="#888", linestyle="--", linewidth=0.8)
+        axis.set_title(title, fontsize=9)
+        axis.set_xlabel("months from the pilot start (2017-03 = 0)")
+        axis.legend(fontsize=7)
+    n_suppressed = sum(1 for r in rows if r["is_suppressed"])
+    note = f'<p class="note">{n_suppressed} monthly cells suppressed (not drawn).</p>'
+    return "<h2>Monthly outcomes around the baseline</h2>" + _svg(figure) + note
+
+
+def section_design(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_design"):
+        return _missing("eval_design")
+    rows = _rows(con, "select * from marts.eval_design order by experiment desc, outcome")
+    table = [
+        [
+            str(r["experiment"]),
+            str(r["outcome"]),
+            str(r["design_data"]),
+            SUPPRESSED if r["is_suppressed"] else fmt(r["mde_simulated"]),
+            SUPPRESSED if r["is_suppressed"] else fmt(r["mde_analytic"]),
+            SUPPRESSED if r["is_suppressed"] else fmt(r["intra_cluster_correlation"]),
+            fmt(r["n_assignments"]),
+        ]
+        for r in rows
+    ]
+    headers = ["experiment", "outcome", "data", "MDE simulated", "MDE analytic", "ICC", "draws"]
+    text = (
+        "<h2>What this pilot could detect before it started</h2>"
+        "<p>Minimum detectable effects (80 % power, 5 % level) from pre-baseline data only: the "
+        "evaluation's own test run on placebo assignments of the agency pairs.</p>"
+    )
+    return text + _table(headers, table, numeric={3, 4, 5, 6})
+
+
+def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
+    if not _has(con, "eval_event_study"):
+        return _missing("eval_event_study")
+    rows = _rows(con, "select * from marts.eval_event_study order by months_from_pilot_start")
+    figure, axis = plt.subplots(figsize=(7.5, 2.8))
+    for r in rows:
+        if r["is_suppressed"] or r["estimate"] is None:
+            continue
+        month = r["months_from_pilot_start"]
+        colour = OTHER_COLOUR if month < 0 else PILOT_COLOUR
+        axis.plot([month, month], [r["ci_low"], r["ci_high"]], color=colour, linewidth=1.2)
+        axis.plot([month], [r["estimate"]], "o", color=colour, markersize=3)
+    axis.axhline(0, color="#888", linewidth=0.8)
+    axis.axvline(-0.5, color="#888", linestyle="--", linewidth=0.8)
+    axis.set_xlabel("months from the pilot start (reference 2017-02 = -1)")
+    axis.set_title("Event study: small-firm hires per firm, pilot − control, 95 % intervals")
+    joint = rows[0] if rows else {}
+    text = (
+        f'<p class="note">Joint test that the {fmt(joint.get("n_leads"))} leads are zero: largest '
+        f"|t| {fmt(joint.get('leads_max_abs_t'))}, wild bootstrap p-value "
+        f"{fmt(joint.get('leads_joint_p_value'))}.</p>"
+    )
+    placebo = ""
+    if _has(con, "eval_effects"):
+        found = _rows(
+            con,
+            "select * from marts.eval_effects where estimand = 'placebo_time' order by outcome",
+        )
+        if found:
+            placebo = "<p>Placebo in time (fake start 2016-09-01, pre-baseline data):</p>" + _table(
+                ["experiment", "outcome", "subgroup", "estimand", "estimate", "95 % CI"]
+                + ["p", "p (RI)", "SE", "pilot", "control", "clusters"],
+                _effect_rows(found),
+                numeric={4, 5, 6, 7, 8, 9, 10, 11},
+            )
+    return "<h2>Pre-trends</h2>" + _svg(figure) + text + placebo
+
+
+SECTIONS: list[Callable[[duckdb.DuckDBPyConnection], str]] = [
+    section_header,
+    section_effects,
+    section_satisfaction,
+    section_funnel,
+    section_balance,
+    section_monthly,
+    section_design,
+    section_event_study,
+]
+
+
+def render(database: Path) -> str:
+    if not database.exists():
+        raise ReportError(f"cannot open {database}: no such file")
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(f"cannot open {database}: {error}") from None
+    with con:
+        body = "\n".join(section(con) for section in SECTIONS)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Evaluation report</title>"
+        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", type=Path, required=True, help="the published marts")
+    parser.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    args = parser.parse_args(argv)
+    try:
+        page = render(args.database)
+    except ReportError as error:
+        print(f"report: {error}", file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(page, encoding="utf-8")
+    print(f"report written to {args.out} ({len(page) // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
