@@ -1,94 +1,148 @@
--- How well baseline rankings order eligible small firms of non-pilot agencies by their counted hires
--- in the pilot period: Spearman rank correlation and the lift of the top share of the list.
+-- Capture curves of four rankings of the eligible small firms of non-pilot agencies: the share of
+-- first-pilot-half-year hires made by the top 10 %, 20 %, … 100 % of each list, per population.
 with
 
-firms as (
-    select * from {{ ref('prospect_targeting') }}
+populations as (
+    select * from {{ ref('int_score_validation_ranked_firms') }}
 ),
 
-pilot_agencies as (
-    select code_agence from {{ ref('pilot_agencies') }}
+digits as (
+    select 0 as digit
+    union all
+    select 1
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
+    union all
+    select 6
+    union all
+    select 7
+    union all
+    select 8
+    union all
+    select 9
 ),
 
-pilot_hires as (
-    select * from {{ ref('int_establishment_period_hires') }}
-    where period = 'pilot'
+draws as (
+    select tens.digit * 10 + units.digit + 1 as draw
+    from digits as tens
+    cross join digits as units
+    where tens.digit * 10 + units.digit < {{ var('validation_random_draws') }}
 ),
 
-population as (
+top_shares as (
+    -- in tenths, so that the top size is computed in integers (0.3 × 100 is not 30 in floats)
     select
-        firms.siret,
-        firms.hiring_potential_score,
-        firms.sector_hiring_rate,
-        cast(coalesce(pilot_hires.hires, 0) as {{ type_double() }}) as pilot_period_hires
-    from firms
-    left join pilot_agencies on firms.code_agence = pilot_agencies.code_agence
-    left join pilot_hires on firms.siret = pilot_hires.siret
-    where pilot_agencies.code_agence is null
+        digit + 1 as tenths,
+        cast(digit + 1 as {{ type_double() }}) / 10 as top_share
+    from digits
 ),
 
 rankings as (
     select
-        'hiring_potential_score' as ranking_method,
+        population,
+        'prospect_score' as method,  -- noqa: RF04
+        0 as draw,
         siret,
-        hiring_potential_score as ranking_value,
-        pilot_period_hires
-    from population
+        truth_hires,
+        cast(prospect_score as {{ type_double() }}) as ranking_value,
+        cast(null as varchar) as ranking_key
+    from populations
     union all
     select
-        'sector_hiring_rate' as ranking_method,
+        population,
+        'sector_rate' as method,  -- noqa: RF04
+        0 as draw,
         siret,
-        coalesce(sector_hiring_rate, 0) as ranking_value,
-        pilot_period_hires
-    from population
+        truth_hires,
+        cast(sector_rate as {{ type_double() }}) as ranking_value,
+        cast(null as varchar) as ranking_key
+    from populations
+    union all
+    select
+        population,
+        'lbb_style' as method,  -- noqa: RF04
+        0 as draw,
+        siret,
+        truth_hires,
+        cast(lbb_style as {{ type_double() }}) as ranking_value,
+        cast(null as varchar) as ranking_key
+    from populations
+    union all
+    -- a seeded random order: the hash of the firm and the draw number
+    select
+        populations.population,
+        'random' as method,  -- noqa: RF04
+        draws.draw,
+        populations.siret,
+        populations.truth_hires,
+        cast(0 as {{ type_double() }}) as ranking_value,
+        {{ dbt.hash(dbt.concat(['populations.siret', "'-'", dbt.cast('draws.draw', dbt.type_string())])) }} as ranking_key
+    from populations
+    cross join draws
 ),
 
 ranked as (
     select
-        ranking_method,
-        siret,
-        ranking_value,
-        pilot_period_hires,
+        population,
+        method,
+        draw,
+        truth_hires,
         row_number() over (
-            partition by ranking_method order by ranking_value desc, siret asc
+            partition by population, method, draw
+            order by ranking_value desc, ranking_key asc, siret asc
         ) as list_position,
-        count(*) over (partition by ranking_method) as n_firms,
-        ceiling({{ var('validation_top_share') }} * count(*) over (partition by ranking_method)) as top_size,
-        -- average ranks, so that ties count as Spearman's coefficient wants
-        rank() over (partition by ranking_method order by ranking_value asc)
-        + (count(*) over (partition by ranking_method, ranking_value) - 1) / 2.0 as value_rank,
-        rank() over (partition by ranking_method order by pilot_period_hires asc)
-        + (count(*) over (partition by ranking_method, pilot_period_hires) - 1) / 2.0 as hires_rank
+        count(*) over (partition by population, method, draw) as n_firms,
+        sum(truth_hires) over (partition by population, method, draw) as total_hires,
+        sum(truth_hires) over (
+            partition by population, method, draw
+            order by ranking_value desc, ranking_key asc, siret asc
+            rows between unbounded preceding and current row
+        ) as cumulative_hires
     from rankings
 ),
 
-summarised as (
+curve_points as (
     select
-        ranking_method,
-        max(n_firms) as n_firms,
-        sum(pilot_period_hires) as total_pilot_hires,
-        sum(case when list_position <= top_size then 1 else 0 end) as n_top_firms,
-        sum(case when list_position <= top_size then pilot_period_hires else 0 end) as top_pilot_hires,
-        corr(value_rank, hires_rank) as spearman_rank_correlation
+        ranked.population,
+        ranked.method,
+        ranked.draw,
+        top_shares.top_share,
+        ranked.n_firms,
+        ranked.list_position as n_top_firms,
+        ranked.cumulative_hires / nullif(ranked.total_hires, 0) as hires_captured_share
     from ranked
-    group by ranking_method
+    inner join top_shares
+        on ranked.list_position = cast(ceiling(top_shares.tenths * ranked.n_firms / 10.0) as bigint)
+),
+
+averaged as (
+    select
+        method,
+        population,
+        top_share,
+        max(n_firms) as n_firms,
+        max(n_top_firms) as n_top_firms,
+        -- random: the average over the seeded draws; the other methods have one draw
+        avg(hires_captured_share) as hires_captured_share
+    from curve_points
+    group by method, population, top_share
 ),
 
 final as (
     select
-        ranking_method,
+        method,
+        population,
+        cast(top_share as {{ type_double() }}) as top_share,
         cast(n_firms as bigint) as n_firms,
         cast(n_top_firms as bigint) as n_top_firms,
-        cast(total_pilot_hires as {{ type_double() }}) as total_pilot_hires,
-        cast(top_pilot_hires as {{ type_double() }}) as top_pilot_hires,
-        cast(top_pilot_hires / nullif(total_pilot_hires, 0) as {{ type_double() }}) as top_capture_share,
-        -- a random list captures the top share of hires on average: lift 1
-        cast(
-            (top_pilot_hires / nullif(total_pilot_hires, 0))
-            / (cast(n_top_firms as {{ type_double() }}) / n_firms) as {{ type_double() }}
-        ) as top_lift,
-        cast(spearman_rank_correlation as {{ type_double() }}) as spearman_rank_correlation
-    from summarised
+        cast(hires_captured_share as {{ type_double() }}) as hires_captured_share
+    from averaged
 )
 
 select * from final

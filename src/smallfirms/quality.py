@@ -18,8 +18,9 @@ returns empty metric results on DuckDB, so the data is read here and handed to a
   - with ``ci_low``, ``estimate`` and ``ci_high``: ci_low <= estimate <= ci_high;
   - with ``is_suppressed``: where it is true, every published value column is NULL. Published value
     columns are ``estimate``, ``ci_low``, ``ci_high``, ``std_error``, ``p_value``, the columns
-    named ``*_rate``, ``*_share``, ``*_mean``, ``*_total``, ``*_effect``, and the counts ``n_*``
-    except ``n_firms`` (the number of contributing firms, which explains why a cell is hidden);
+    named ``*_rate``, ``*_share``, ``*_mean``, ``*_total``, ``*_effect`` (flags ``is_*`` aside),
+    and the counts ``n_*`` except those of contributors (``NOT_SECRET``: firms, units, clusters…,
+    which explain why a cell is hidden);
   - a table named ``cohort_*`` has at least one row;
   - with ``is_prospect`` and ``is_eligible``: every prospect is eligible;
   - ``rejected_rows``: ``rule``, ``column_name`` and ``source_table`` not null, ``source_table``
@@ -227,7 +228,19 @@ UNBOUNDED_RATIOS = {"sector_hiring_rate"}  # lookback hires / headcount estimate
 CI_COLUMNS = ("ci_low", "estimate", "ci_high")
 VALUE_NAMES = {"estimate", "ci_low", "ci_high", "std_error", "p_value"}
 VALUE_SUFFIXES = ("_rate", "_share", "_mean", "_total", "_effect")
-NOT_SECRET = {"n_firms"}
+# Counts of contributors (firms, units, establishments, clusters, draws) say why a cell is hidden
+# and reveal nothing about a firm: a suppressed row keeps them.
+NOT_SECRET = {
+    "n_firms",
+    "n_units",
+    "n_establishments",
+    "n_pilot",
+    "n_control",
+    "n_clusters",
+    "n_ri_assignments",
+    "n_assignments",
+    "n_leads",
+}
 
 
 @dataclass
@@ -251,7 +264,7 @@ def published_value_columns(columns: list[str]) -> list[str]:
         c
         for c in columns
         if c in VALUE_NAMES
-        or c.endswith(VALUE_SUFFIXES)
+        or (c.endswith(VALUE_SUFFIXES) and not c.startswith(("is_", "has_")))
         or (c.startswith("n_") and c not in NOT_SECRET)
     ]
 

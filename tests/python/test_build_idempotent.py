@@ -3,8 +3,8 @@
 Only the build time (`detected_at` columns) may differ. The content hash of a table ignores row
 order: the md5 of each row's text, sorted, concatenated and hashed again. Floating-point columns are
 compared at 12 significant digits: DuckDB's parallel aggregates of doubles (e.g. the Spearman
-correlation of `score_validation`) differ between runs in the last bits, which is not a change of
-content.
+correlation of `score_validation_summary`) differ between runs in the last bits, which is not a
+change of content.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def test_marts_invariants_pass_on_good_tables(tmp_path: Path, capsys):
 
 def test_published_value_columns_keep_the_firm_count():
     columns = ["code_agence", "ci_low", "estimate", "ci_high", "satisfied_rate", "n_firms"]
-    columns += ["n_hires", "is_suppressed", "contacted_share"]
+    columns += ["n_hires", "is_suppressed", "contacted_share", "is_total", "n_units", "n_pilot"]
     assert quality.published_value_columns(columns) == [
         "ci_low",
         "estimate",

@@ -37,7 +37,7 @@ def test_report_of_the_test_warehouse_is_self_contained_and_quotes_the_marts(tmp
     page = out.read_text()
     assert "<script" not in page and "<link" not in page
     assert not re.search(r"(src|href)=[\"']https?://", page)
-    assert page.count("<svg") == 8  # one per chart
+    assert page.count("<svg") == 9  # one per chart
     with duckdb.connect(str(database), read_only=True) as con:
         estimate, low, high = con.execute(
             "select estimate, ci_low, ci_high from marts.eval_effects where experiment = "
