@@ -5,21 +5,24 @@
 
 Every number comes from a mart (`eval_effects`, `eval_satisfaction`, `eval_service_funnel`,
 `eval_balance`, `eval_balance_joint_test`, `eval_monthly_outcomes`, `eval_design`,
-`eval_event_study`); the report only formats and draws. Charts are matplotlib SVG inlined in the
-page (no script, no external resource); a fixed hash salt and no date make two runs byte-identical.
-A mart that is missing is skipped with a note. A suppressed cell (publishing rule) is written
-"suppressed", never drawn as 0.
+`eval_event_study`, `score_validation`); the report only formats and draws. Charts are matplotlib
+SVG inlined in the page (no script, no external resource, no URL at all); a fixed hash salt and no
+date make two runs byte-identical. A mart that is missing is skipped with a note. A suppressed cell
+(publishing rule) is written "suppressed", never drawn or written as 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import io
 import math
+import os
 import re
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -27,20 +30,37 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
-plt.rcParams.update({"svg.hashsalt": "smallfirms-report", "font.size": 9, "svg.fonttype": "none"})
+plt.rcParams.update(
+    {
+        "svg.hashsalt": "smallfirms-report",
+        "svg.fonttype": "none",
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
 
 SUPPRESSED = "suppressed"
+UNBOUNDED = "unbounded"
+MISSING = "–"
 PILOT_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f5f99", "#c2612b", "#6b6b6b"
+SUPPRESSED_COLOUR = "#8a5a00"
+SMD_THRESHOLD = 0.1
 
 STYLE = """
-body { font-family: sans-serif; max-width: 62rem; margin: 2rem auto; color: #222; }
-body { line-height: 1.45; } h1 { font-size: 1.6rem; }
+body { font-family: "DejaVu Sans", Verdana, sans-serif; max-width: 62rem; margin: 2rem auto; }
+body { color: #222; line-height: 1.45; padding: 0 1rem; } h1 { font-size: 1.6rem; }
 h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.85rem; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.2rem 0.55rem; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.note { color: #555; font-size: 0.85rem; } .suppressed { color: #999; font-style: italic; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.note { color: #555; font-size: 0.85rem; } .suppressed { color: #8a5a00; font-style: italic; }
+svg { max-width: 100%; height: auto; } svg text { font-family: inherit !important; }
 """
 
 
@@ -48,35 +68,76 @@ class ReportError(Exception):
     """A problem the user can fix; its message is the one line shown."""
 
 
+def _absent(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt(value: object, digits: int = 3) -> str:
-    """A number as the report writes it (also used by the tests to find figures in the page)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+    """An estimate or a count as the report writes it (the tests use it to find figures).
+
+    Floats are signed (+0.205, -0.012), infinite ones "unbounded"; integers get a space as
+    thousands separator (1 637)."""
+    if _absent(value):
+        return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ")
     if isinstance(value, float):
         if math.isinf(value):
-            return "unbounded"
+            return UNBOUNDED
         return f"{value:+.{digits}f}" if digits >= 0 else f"{value:.0f}"
     return str(value)
 
 
+def fmt_plain(value: object, digits: int = 3) -> str:
+    """A statistic without sign: a standard error, an F statistic, an MDE (0.044, 1.31)."""
+    if _absent(value):
+        return MISSING
+    if isinstance(value, float) and math.isinf(value):
+        return UNBOUNDED
+    return f"{float(value):,.{digits}f}".replace(",", " ")
+
+
+def fmt_p(value: object) -> str:
+    """A p-value: 0.012, 0.0009, < 0.0001 (0 from the bootstrap: no draw reached the statistic)."""
+    if _absent(value):
+        return MISSING
+    p = float(value)
+    if p < 0.0001:
+        return "< 0.0001"
+    return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
+
+
+def fmt_ci(low: object, high: object) -> str:
+    return f"[{fmt(low)}, {fmt(high)}]"
+
+
 def share(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+    if _absent(value):
+        return MISSING
     return f"{100 * float(value):.1f} %"
 
 
 def _svg(figure: plt.Figure) -> str:
+    """The figure as an SVG element to inline: no XML prolog, no metadata, no URL, unique ids."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(
+        buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
+    )
     plt.close(figure)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
-    # the metadata block only names its vocabularies; dropping it keeps the page free of URLs
-    return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
+    text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.DOTALL)
+    # HTML needs no namespace declarations on inline SVG; dropping them leaves no URL in the page
+    text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
+    # matplotlib numbers its ids per figure (figure_1, axes_1 …): prefix them so that the
+    # charts of one page do not share ids; the prefix is a hash of the chart, hence stable
+    prefix = "c" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
+    return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text).strip()
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
@@ -100,19 +161,43 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
     cursor = con.execute(sql)
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [
+        # a DECIMAL column (a hand-made mart) reads as float, like the DOUBLE ones dbt writes
+        {n: float(v) if isinstance(v, Decimal) else v for n, v in zip(names, row, strict=True)}
+        for row in cursor.fetchall()
+    ]
 
 
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    query = (
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = ?"
-    )
-    return con.execute(query, [table]).fetchone()[0] > 0
+def _has(con: duckdb.DuckDBPyConnection, table: str, *columns: str) -> bool:
+    """Whether marts.<table> exists (with these columns, for a mart whose layout changed)."""
+    found = {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    return bool(found) and set(columns) <= found
 
 
 def _missing(table: str) -> str:
     return f'<p class="note">marts.{html.escape(table)} is not in this warehouse: skipped.</p>'
+
+
+def _text_at_left(axis: plt.Axes, y: float, text: str) -> None:
+    """A word in a chart row where a figure is missing, away from the value 0."""
+    side = blended_transform_factory(axis.transAxes, axis.transData)
+    axis.text(
+        0.01,
+        y,
+        text,
+        transform=side,
+        va="center",
+        fontsize=8,
+        style="italic",
+        color=SUPPRESSED_COLOUR,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,46 +209,66 @@ def section_header(con: duckdb.DuckDBPyConnection) -> str:
         "select count(*) from information_schema.tables "
         "where table_schema = 'seeds' and table_name = 'experiment_calendar'"
     ).fetchone()[0]:
-        rows = _rows(con, "select * from seeds.experiment_calendar order by start_date")
+        rows = _rows(con, "select * from seeds.experiment_calendar order by start_date, end_date")
         calendar = _table(
             ["window", "start", "end"],
             [[str(r["window_name"]), str(r["start_date"]), str(r["end_date"])] for r in rows],
         )
     return f"""
 <h1>Evaluation of the small-firm and large-recruiter experiments</h1>
-<p>From March 2017 to January 2018, counsellors of 9 pilot agencies in Grand Est, Pays de la Loire
+<p>From March 2017 to January 2018, counsellors of pilot agencies in Grand Est, Pays de la Loire
 and Bourgogne-Franche-Comté prospected small firms (1–19 employees) with high recruitment potential
-and brought them services and collective actions; 9 comparison agencies, matched pair by pair, did
+and brought them services and collective actions; comparison agencies, matched pair by pair, did
 not. In parallel, the large firms that recruit most through the service were pushed to hire the
 jobseekers furthest from employment.</p>
 <p><b>How to read an estimate.</b> It is the average effect per firm over the pilot period (a share
-for "any hire" and "satisfied"). Small firms were assigned by agency and there are only 18 agencies:
+for "any hire" and "satisfied"). Small firms were assigned by agency and there are few agencies:
 the 95 % interval and the p-value come from the wild cluster bootstrap by agency (Webb weights),
-which stays honest with few clusters where the usual clustered standard errors would overstate
-certainty; the randomization-inference p-value (swapping pilot and comparison agency within pairs)
-is a second opinion. <i>ITT</i> is the effect of being in a pilot agency, <i>TOT</i> the effect per
-firm actually contacted. A cell hidden by the publishing rule (fewer than 3 firms, or one firm above
-85 % of the total) reads "suppressed".</p>
+which stays honest with few clusters where the usual clustered (CRV1) standard errors would
+overstate certainty; an interval can be unbounded on one side (an arrow in the charts). The
+randomization-inference p-value (swapping pilot and comparison agency within pairs) is a second
+opinion; it cannot fall below one over the number of assignments. <i>ITT</i> is the effect of being
+in a pilot agency, <i>TOT</i> the effect per firm actually contacted. Large recruiters were enrolled
+firm by firm: heteroskedasticity-robust (HC1) errors. A cell hidden by the publishing rule (fewer
+than 3 firms, or one firm above 85 % of the total) reads "suppressed".</p>
 {calendar}
 """
 
 
 def _forest(rows: list[dict[str, object]], labels: list[str], title: str) -> str:
-    shown = [(label, row) for label, row in zip(labels, rows, strict=True)]
-    figure, axis = plt.subplots(figsize=(7.5, 0.32 * len(shown) + 0.9))
-    for position, (_label, row) in enumerate(reversed(shown)):
-        if row["is_suppressed"] or row["estimate"] is None:
-            axis.text(0, position, SUPPRESSED, va="center", ha="center", color="#999", fontsize=8)
+    """Estimates and 95 % intervals, one row each; an unbounded end is an arrow at the edge."""
+    shown = [r for r in rows if not r["is_suppressed"] and not _absent(r["estimate"])]
+    values = [0.0] + [float(r["estimate"]) for r in shown]
+    values += [float(r[b]) for r in shown for b in ("ci_low", "ci_high") if not _absent(r[b])]
+    values = [v for v in values if math.isfinite(v)]
+    pad = 0.08 * (max(values) - min(values)) or 1.0
+    left, right = min(values) - pad, max(values) + pad
+    figure, axis = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 0.9))
+    axis.set_xlim(left, right)
+    for position, row in enumerate(reversed(rows)):
+        if row["is_suppressed"] or _absent(row["estimate"]):
+            _text_at_left(axis, position, SUPPRESSED if row["is_suppressed"] else MISSING)
             continue
-        low, high, estimate = row["ci_low"], row["ci_high"], row["estimate"]
-        span = max(abs(estimate), 1e-9) * 10
-        low = low if math.isfinite(low) else estimate - span
-        high = high if math.isfinite(high) else estimate + span
-        axis.plot([low, high], [position, position], color=PILOT_COLOUR, linewidth=1.6)
+        estimate = float(row["estimate"])
+        low = estimate if _absent(row["ci_low"]) else float(row["ci_low"])
+        high = estimate if _absent(row["ci_high"]) else float(row["ci_high"])
+        axis.plot([max(low, left), min(high, right)], [position] * 2, color=PILOT_COLOUR, lw=1.6)
+        for end, edge, marker in ((low, left, "<"), (high, right, ">")):
+            if math.isinf(end):
+                axis.plot([edge], [position], marker, color=PILOT_COLOUR, ms=5, clip_on=False)
         axis.plot([estimate], [position], "o", color=PILOT_COLOUR, markersize=4)
+        side = blended_transform_factory(axis.transAxes, axis.transData)
+        axis.text(
+            1.01,
+            position,
+            f"{fmt(estimate)} {fmt_ci(row['ci_low'], row['ci_high'])}",
+            transform=side,
+            va="center",
+            fontsize=7,
+        )
     axis.axvline(0, color="#888", linewidth=0.8, linestyle="--")
-    axis.set_yticks(range(len(shown)), [label for label, _ in reversed(shown)])
-    axis.set_ylim(-0.7, len(shown) - 0.3)
+    axis.set_yticks(range(len(rows)), list(reversed(labels)))
+    axis.set_ylim(-0.7, len(rows) - 0.3)
     axis.set_title(title, fontsize=9)
     return _svg(figure)
 
@@ -176,10 +281,10 @@ def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
         else:
             values = [
                 fmt(r["estimate"]),
-                f"[{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]",
-                fmt(r["p_value"]),
-                fmt(r.get("p_value_ri")),
-                fmt(r["std_error"]),
+                fmt_ci(r["ci_low"], r["ci_high"]),
+                fmt_p(r["p_value"]),
+                fmt_p(r.get("p_value_ri")),
+                fmt_plain(r["std_error"]),
             ]
         table.append(
             [
@@ -188,12 +293,18 @@ def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
                 str(r["subgroup"]),
                 str(r["estimand"]),
                 *values,
+                fmt(r.get("n_ri_assignments")),
                 fmt(r["n_pilot"]),
                 fmt(r["n_control"]),
                 fmt(r["n_clusters"]),
             ]
         )
     return table
+
+
+EFFECT_HEADERS = ["experiment", "outcome", "subgroup", "estimand", "estimate", "95 % CI", "p"]
+EFFECT_HEADERS += ["p (RI)", "SE", "RI draws", "pilot", "control", "clusters"]
+EFFECT_NUMERIC = set(range(4, 13))
 
 
 def section_effects(con: duckdb.DuckDBPyConnection) -> str:
@@ -217,30 +328,24 @@ def section_effects(con: duckdb.DuckDBPyConnection) -> str:
     ]
     large = [r for r in rows if r["experiment"] == "large_recruiters"]
     parts = ["<h2>Effects</h2>"]
-    parts.append(
-        _forest(
+    for chart_rows, labels, title in (
+        (
             small_all,
             [f"{r['outcome']} ({r['estimand']})" for r in small_all],
             "Small firms, all pilot agencies: estimate and 95 % interval (wild cluster bootstrap)",
-        )
-    )
-    parts.append(
-        _forest(
+        ),
+        (
             by_subgroup,
             [str(r["subgroup"]) for r in by_subgroup],
             "Small firms, hires per firm (ITT) by subgroup",
-        )
-    )
-    parts.append(
-        _forest(
-            large,
-            [str(r["outcome"]) for r in large],
-            "Large recruiters (ITT, HC1 errors)",
-        )
-    )
-    headers = ["experiment", "outcome", "subgroup", "estimand", "estimate", "95 % CI"]
-    headers += ["p", "p (RI)", "SE", "pilot", "control", "clusters"]
-    parts.append(_table(headers, _effect_rows(rows), numeric={4, 5, 6, 7, 8, 9, 10, 11}))
+        ),
+        (large, [str(r["outcome"]) for r in large], "Large recruiters (ITT, HC1 errors)"),
+    ):
+        if chart_rows:
+            parts.append(_forest(chart_rows, labels, title))
+        else:
+            parts.append(f'<p class="note">{html.escape(title)}: no estimate in the mart.</p>')
+    parts.append(_table(EFFECT_HEADERS, _effect_rows(rows), numeric=EFFECT_NUMERIC))
     return "\n".join(parts)
 
 
@@ -249,30 +354,67 @@ def section_satisfaction(con: duckdb.DuckDBPyConnection) -> str:
         return _missing("eval_satisfaction")
     rows = _rows(con, "select * from marts.eval_satisfaction order by population, survey_window")
     order = ["pilot", "control", "all_small_firms", "all_firms"]
-    windows = ["baseline_survey", "evaluation_survey"]
+    windows = [("baseline_survey", OTHER_COLOUR), ("evaluation_survey", PILOT_COLOUR)]
     figure, axis = plt.subplots(figsize=(7.5, 2.8))
     width = 0.38
-    for offset, window in enumerate(windows):
+    handles: list[object] = []
+    for offset, (window, colour) in enumerate(windows):
+        handles.append(Patch(color=colour, label=window.replace("_", " ")))
         for index, population in enumerate(order):
             cell = next(
                 (r for r in rows if r["population"] == population and r["survey_window"] == window),
                 None,
             )
             x = index + (offset - 0.5) * width
-            if cell is None or cell["is_suppressed"] or cell["satisfied_rate"] is None:
-                axis.text(x, 0.02, SUPPRESSED, rotation=90, ha="center", color="#999", fontsize=7)
+            if cell is None:
                 continue
-            colour = PILOT_COLOUR if window == "evaluation_survey" else OTHER_COLOUR
+            if cell["is_suppressed"] or _absent(cell["satisfied_rate"]):
+                text = SUPPRESSED if cell["is_suppressed"] else MISSING
+                axis.text(
+                    x,
+                    0.02,
+                    text,
+                    rotation=90,
+                    ha="center",
+                    color=SUPPRESSED_COLOUR,
+                    fontsize=7,
+                    style="italic",
+                )
+                continue
             axis.bar(x, cell["satisfied_rate"], width=width * 0.95, color=colour)
-    if rows:
-        axis.axhline(rows[0]["reference_rate_small_firms"], color="#c2612b", linestyle="--")
-        axis.axhline(rows[0]["reference_rate_all_firms"], color="#2b8a3e", linestyle=":")
+            axis.text(
+                x,
+                cell["satisfied_rate"] + 0.01,
+                share(cell["satisfied_rate"]),
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+            )
+    for column, who, style in (
+        ("reference_rate_small_firms", "small firms", "--"),
+        ("reference_rate_all_firms", "all firms", ":"),
+    ):
+        reference = next((r[column] for r in rows if not _absent(r[column])), None)
+        if reference is not None:
+            handles.append(
+                axis.axhline(
+                    reference,
+                    color="#a0522d",
+                    linestyle=style,
+                    linewidth=1,
+                    label=f"reference, {who}: {share(reference)}",
+                )
+            )
     axis.set_xticks(range(len(order)), order)
     axis.set_ylim(0, 1)
-    axis.set_title(
-        "Satisfied share, baseline (grey) and evaluation (blue) surveys; "
-        "references 66 % (dashed) and 71 % (dotted)",
-        fontsize=9,
+    axis.set_ylabel("satisfied share")
+    axis.legend(
+        handles=handles,
+        fontsize=7,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=4,
+        frameon=False,
     )
     table = [
         [
@@ -297,11 +439,11 @@ def section_funnel(con: duckdb.DuckDBPyConnection) -> str:
     overall = [r for r in rows if r["is_total"]]
     figure, axis = plt.subplots(figsize=(7.5, 2.4))
     for position, r in enumerate(reversed(overall)):
-        if r["is_suppressed"]:
-            axis.text(0, position, SUPPRESSED, va="center", color="#999")
+        if r["is_suppressed"] or _absent(r["n_firms"]):
+            _text_at_left(axis, position, SUPPRESSED if r["is_suppressed"] else MISSING)
             continue
         axis.barh(position, r["n_firms"], color=PILOT_COLOUR)
-        axis.text(r["n_firms"], position, f" {r['n_firms']}", va="center", fontsize=8)
+        axis.text(r["n_firms"], position, f" {fmt(r['n_firms'])}", va="center", fontsize=8)
     axis.set_yticks(range(len(overall)), [str(r["stage"]) for r in reversed(overall)])
     axis.set_title("Service funnel of the pilot period, all pilot agencies (firms)", fontsize=9)
     table = [
@@ -330,16 +472,19 @@ def section_balance(con: duckdb.DuckDBPyConnection) -> str:
     labels = []
     for position, r in enumerate(reversed(rows)):
         labels.append(f"{r['experiment']}: {r['covariate']}")
-        if r.get("is_suppressed") or r["smd"] is None:
-            axis.text(0, position, SUPPRESSED, va="center", ha="center", color="#999", fontsize=8)
+        # eval_balance may or may not carry is_suppressed
+        if r.get("is_suppressed") or _absent(r["smd"]):
+            _text_at_left(axis, position, SUPPRESSED if r.get("is_suppressed") else MISSING)
             continue
         colour = CONTROL_COLOUR if r["is_imbalanced"] else PILOT_COLOUR
         axis.plot([r["smd"]], [position], "o", color=colour)
-    for line in (-0.1, 0.1):
+    for line in (-SMD_THRESHOLD, SMD_THRESHOLD):
         axis.axvline(line, color="#888", linestyle="--", linewidth=0.8)
     axis.axvline(0, color="#bbb", linewidth=0.8)
     axis.set_yticks(range(len(rows)), labels)
-    axis.set_title("Love plot: standardized mean differences at baseline (|SMD| > 0.1 flagged)")
+    axis.set_title(
+        "Love plot: standardized mean differences at baseline (|SMD| > 0.1 flagged)", fontsize=9
+    )
     parts = ["<h2>Balance at baseline</h2>", _svg(figure)]
     if _has(con, "eval_balance_joint_test"):
         tests = _rows(con, "select * from marts.eval_balance_joint_test order by experiment desc")
@@ -351,15 +496,17 @@ def section_balance(con: duckdb.DuckDBPyConnection) -> str:
                         str(t["experiment"]),
                         fmt(t["n_units"]),
                         str(t["vcov_type"]),
-                        fmt(t["f_statistic"]),
-                        f"({t['df_num']}, {t['df_den']})",
-                        fmt(t["p_value"], 4),
+                        fmt_plain(t["f_statistic"], 2),
+                        f"({fmt(t['df_num'])}, {fmt(t['df_den'])})",
+                        fmt_p(t["p_value"]),
                     ]
                     for t in tests
                 ],
-                numeric={1, 3, 5},
+                numeric={1, 3, 4, 5},
             )
         )
+    else:
+        parts.append(_missing("eval_balance_joint_test"))
     return "\n".join(parts)
 
 
@@ -369,6 +516,15 @@ def section_monthly(con: duckdb.DuckDBPyConnection) -> str:
     rows = _rows(
         con, "select * from marts.eval_monthly_outcomes order by experiment, cohort, month_start"
     )
+
+    def value(r: dict[str, object], column: str) -> float:
+        # a suppressed or empty month is a gap in the line, never a 0
+        if r["is_suppressed"] or _absent(r[column]) or not r["n_units"]:
+            return math.nan
+        if column == "furthest_jobseeker_hires":  # per firm: the cohorts differ in size
+            return float(r[column]) / float(r["n_units"])
+        return float(r[column])
+
     figure, axes = plt.subplots(1, 2, figsize=(9, 2.8))
     for axis, experiment, column, title in (
         (axes[0], "small_firms", "hires_per_unit", "Small firms: hires per firm and month"),
@@ -376,27 +532,25 @@ def section_monthly(con: duckdb.DuckDBPyConnection) -> str:
             axes[1],
             "large_recruiters",
             "furthest_jobseeker_hires",
-            "Large recruiters: furthest hires",
+            "Large recruiters: furthest-from-employment hires per firm",
         ),
     ):
         for cohort, colour in (("pilot", PILOT_COLOUR), ("control", CONTROL_COLOUR)):
             points = [r for r in rows if r["experiment"] == experiment and r["cohort"] == cohort]
-            xs = [r["months_from_pilot_start"] for r in points if not r["is_suppressed"]]
-            values = []
-            for r in points:
-                if r["is_suppressed"]:
-                    continue
-                value = r[column]
-                if column == "furthest_jobseeker_hires":
-                    value = value / r["n_units"]
-                values.append(value)
-            axis.plot(xs, values, marker=".", color=colour, label=cohort)
-        axis.axvline(-0.5, color="#888", linestyle="--", linewidth=0.8)
+            axis.plot(
+                [r["months_from_pilot_start"] for r in points],
+                [value(r, column) for r in points],
+                marker=".",
+                color=colour,
+                label=cohort,
+            )
+        axis.axvline(0, color="#888", linestyle="--", linewidth=0.8, label="pilot start")
+        axis.set_ylim(bottom=0)
         axis.set_title(title, fontsize=9)
         axis.set_xlabel("months from the pilot start (2017-03 = 0)")
         axis.legend(fontsize=7)
     n_suppressed = sum(1 for r in rows if r["is_suppressed"])
-    note = f'<p class="note">{n_suppressed} monthly cells suppressed (not drawn).</p>'
+    note = f'<p class="note">{n_suppressed} monthly cells suppressed (gaps in the lines).</p>'
     return "<h2>Monthly outcomes around the baseline</h2>" + _svg(figure) + note
 
 
@@ -409,9 +563,9 @@ def section_design(con: duckdb.DuckDBPyConnection) -> str:
             str(r["experiment"]),
             str(r["outcome"]),
             str(r["design_data"]),
-            SUPPRESSED if r["is_suppressed"] else fmt(r["mde_simulated"]),
-            SUPPRESSED if r["is_suppressed"] else fmt(r["mde_analytic"]),
-            SUPPRESSED if r["is_suppressed"] else fmt(r["intra_cluster_correlation"]),
+            SUPPRESSED if r["is_suppressed"] else fmt_plain(r["mde_simulated"]),
+            SUPPRESSED if r["is_suppressed"] else fmt_plain(r["mde_analytic"]),
+            SUPPRESSED if r["is_suppressed"] else fmt_plain(r["intra_cluster_correlation"]),
             fmt(r["n_assignments"]),
         ]
         for r in rows
@@ -431,21 +585,24 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
     rows = _rows(con, "select * from marts.eval_event_study order by months_from_pilot_start")
     figure, axis = plt.subplots(figsize=(7.5, 2.8))
     for r in rows:
-        if r["is_suppressed"] or r["estimate"] is None:
+        if r["is_suppressed"] or _absent(r["estimate"]):
             continue
         month = r["months_from_pilot_start"]
         colour = OTHER_COLOUR if month < 0 else PILOT_COLOUR
-        axis.plot([month, month], [r["ci_low"], r["ci_high"]], color=colour, linewidth=1.2)
+        if not _absent(r["ci_low"]) and not _absent(r["ci_high"]):
+            axis.plot([month, month], [r["ci_low"], r["ci_high"]], color=colour, linewidth=1.2)
         axis.plot([month], [r["estimate"]], "o", color=colour, markersize=3)
     axis.axhline(0, color="#888", linewidth=0.8)
     axis.axvline(-0.5, color="#888", linestyle="--", linewidth=0.8)
     axis.set_xlabel("months from the pilot start (reference 2017-02 = -1)")
-    axis.set_title("Event study: small-firm hires per firm, pilot − control, 95 % intervals")
+    axis.set_title(
+        "Event study: small-firm hires per firm, pilot − control, 95 % intervals", fontsize=9
+    )
     joint = rows[0] if rows else {}
     text = (
         f'<p class="note">Joint test that the {fmt(joint.get("n_leads"))} leads are zero: largest '
-        f"|t| {fmt(joint.get('leads_max_abs_t'))}, wild bootstrap p-value "
-        f"{fmt(joint.get('leads_joint_p_value'))}.</p>"
+        f"|t| {fmt_plain(joint.get('leads_max_abs_t'), 2)}, wild bootstrap p-value "
+        f"{fmt_p(joint.get('leads_joint_p_value'))}.</p>"
     )
     placebo = ""
     if _has(con, "eval_effects"):
@@ -455,16 +612,14 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
         )
         if found:
             placebo = "<p>Placebo in time (fake start 2016-09-01, pre-baseline data):</p>" + _table(
-                ["experiment", "outcome", "subgroup", "estimand", "estimate", "95 % CI"]
-                + ["p", "p (RI)", "SE", "pilot", "control", "clusters"],
-                _effect_rows(found),
-                numeric={4, 5, 6, 7, 8, 9, 10, 11},
+                EFFECT_HEADERS, _effect_rows(found), numeric=EFFECT_NUMERIC
             )
     return "<h2>Pre-trends</h2>" + _svg(figure) + text + placebo
 
 
 def section_score_validation(con: duckdb.DuckDBPyConnection) -> str:
-    if not _has(con, "score_validation"):
+    columns = ("population", "method", "top_share", "hires_captured_share", "n_firms")
+    if not _has(con, "score_validation", *columns):
         return _missing("score_validation")
     rows = _rows(con, "select * from marts.score_validation order by population, method, top_share")
     colours = {
@@ -523,14 +678,17 @@ SECTIONS: list[Callable[[duckdb.DuckDBPyConnection], str]] = [
 
 
 def render(database: Path) -> str:
-    if not database.exists():
+    if not database.is_file():
         raise ReportError(f"cannot open {database}: no such file")
     try:
         con = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as error:
-        raise ReportError(f"cannot open {database}: {error}") from None
-    with con:
-        body = "\n".join(section(con) for section in SECTIONS)
+        raise ReportError(f"cannot open {database}: {str(error).splitlines()[0]}") from None
+    try:
+        with con:
+            body = "\n".join(section(con) for section in SECTIONS)
+    except duckdb.Error as error:  # a mart with an unexpected layout
+        raise ReportError(f"cannot read {database}: {str(error).splitlines()[0]}") from None
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Evaluation report</title>"
@@ -545,11 +703,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         page = render(args.database)
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            partial = args.out.with_name(f".{args.out.name}.partial")
+            partial.write_text(page, encoding="utf-8")
+            os.replace(partial, args.out)  # a reader never sees half a report
+        except OSError as error:
+            raise ReportError(f"cannot write {args.out}: {error.strerror or error}") from None
     except ReportError as error:
         print(f"report: {error}", file=sys.stderr)
         return 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(page, encoding="utf-8")
     print(f"report written to {args.out} ({len(page) // 1024} KiB)")
     return 0
 

@@ -14,8 +14,12 @@ from smallfirms import report
 
 
 def _published() -> Path:
-    for name in ("PUBLISHED_PATH", "DUCKDB_PATH"):
-        path = Path(os.environ.get(name, ""))
+    """The published test warehouse (`make test` sets PUBLISHED_PATH), else the build file."""
+    candidates = [
+        Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb")),
+        Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb")),
+    ]
+    for path in candidates:
         if path.is_file():
             with duckdb.connect(str(path), read_only=True) as con:
                 found = con.execute(
@@ -24,40 +28,49 @@ def _published() -> Path:
                 ).fetchone()[0]
             if found:
                 return path
-    pytest.fail("no built warehouse with marts.eval_effects (PUBLISHED_PATH, DUCKDB_PATH)")
+    pytest.skip(
+        f"no warehouse with marts.eval_effects in {' or '.join(map(str, candidates))}: "
+        "run `make test-build` (or set PUBLISHED_PATH)"
+    )
+
+
+def _report(database: Path, out: Path) -> str:
+    cmd = [sys.executable, "-m", "smallfirms.report", "--database", str(database)]
+    done = run(cmd + ["--out", str(out)])
+    assert done.returncode == 0, done.output
+    return out.read_text(encoding="utf-8")
 
 
 def test_report_of_the_test_warehouse_is_self_contained_and_quotes_the_marts(tmp_path):
     database = _published()
-    out = tmp_path / "report.html"
-    done = run(
-        [sys.executable, "-m", "smallfirms.report", "--database", str(database), "--out", str(out)]
-    )
-    assert done.returncode == 0, done.output
-    page = out.read_text()
+    page = _report(database, tmp_path / "report.html")
+    # self-contained: no script, no stylesheet link, no URL at all (SVG namespaces dropped)
     assert "<script" not in page and "<link" not in page
-    assert not re.search(r"(src|href)=[\"']https?://", page)
-    assert page.count("<svg") == 9  # one per chart
+    assert "http://" not in page and "https://" not in page
+    assert page.count("<svg") == page.count("</svg>") == 9  # one per chart
+    assert "is not in this warehouse" not in page
     with duckdb.connect(str(database), read_only=True) as con:
-        estimate, low, high = con.execute(
-            "select estimate, ci_low, ci_high from marts.eval_effects where experiment = "
+        estimate, low, high, n_pilot = con.execute(
+            "select estimate, ci_low, ci_high, n_pilot from marts.eval_effects where experiment = "
             "'small_firms' and outcome = 'hires' and subgroup = 'all' and estimand = 'ITT'"
         ).fetchone()
-    assert f"[{report.fmt(low)}, {report.fmt(high)}]" in page
-    assert report.fmt(estimate) in page
-    again = tmp_path / "again.html"
-    run(
-        [
-            sys.executable,
-            "-m",
-            "smallfirms.report",
-            "--database",
-            str(database),
-            "--out",
-            str(again),
-        ]
-    )
-    assert again.read_bytes() == out.read_bytes()
+        (rate,) = con.execute(
+            "select satisfied_rate from marts.eval_satisfaction "
+            "where population = 'all_firms' and survey_window = 'evaluation_survey'"
+        ).fetchone()
+    row = re.search(r"<tr><td>small_firms</td><td>hires</td><td>all</td><td>ITT</td>.*?</tr>", page)
+    assert row, "no table row for the small-firm hires ITT"
+    assert f">{report.fmt(estimate)}<" in row.group(0)
+    assert f">{report.fmt_ci(low, high)}<" in row.group(0)
+    assert f">{report.fmt(n_pilot)}<" in row.group(0)
+    assert report.share(rate) in page
+
+
+def test_two_runs_give_the_same_bytes(tmp_path):
+    database = _published()
+    first = _report(database, tmp_path / "first.html")
+    second = _report(database, tmp_path / "second.html")
+    assert first.encode() == second.encode()
 
 
 def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
@@ -69,6 +82,8 @@ def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
             create table marts.eval_effects as select * from (values
                 ('small_firms', 'hires', 'all', 'ITT', 0.25, 0.05, 0.15, 0.35, 0.001, 0.01, 512,
                  'wild', 100, 100, 18, null, false),
+                ('small_firms', 'hires', 'all', 'TOT', 0.5, 0.1, 0.2, 'inf'::double, 0.001, 0.01,
+                 512, 'wild', 100, 100, 18, 0.5, false),
                 ('small_firms', 'hires', 'region:27', 'ITT', null, null, null, null, null, null, 8,
                  'wild', 2, 40, 6, null, true)
             ) as t(experiment, outcome, subgroup, estimand, estimate, std_error, ci_low, ci_high,
@@ -85,6 +100,15 @@ def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
                    reference_rate_small_firms, reference_rate_all_firms, is_suppressed)
             """
         )
+        # the first layout of eval_balance, without is_suppressed
+        con.execute(
+            """
+            create table marts.eval_balance as select * from (values
+                ('small_firms', 'lookback_hires', 1, 100, 100, 1.0, 0.9, 2.0, 0.05, false)
+            ) as t(experiment, covariate, covariate_order, n_pilot, n_control, mean_pilot,
+                   mean_control, sd_pooled, smd, is_imbalanced)
+            """
+        )
     page = report.render(database)
     cells = re.findall(r'<td class="[^"]*suppressed[^"]*">([^<]*)</td>', page)
     assert cells and set(cells) == {report.SUPPRESSED}
@@ -96,21 +120,26 @@ def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
     assert "+0.000" not in page
     satisfaction_row = re.search(r"<tr><td>pilot</td><td>evaluation_survey</td>.*?</tr>", page)
     assert satisfaction_row and satisfaction_row.group(0).count(f">{report.SUPPRESSED}<") == 2
-    assert "marts.eval_funnel" not in page and "is not in this warehouse" in page
+    # in the charts too: the forest plot by subgroup and the satisfaction bars say it in words
+    svg_words = re.findall(r"<text[^>]*>([^<]*)</text>", page)
+    assert svg_words.count(report.SUPPRESSED) == 2
+    # an infinite bound is "unbounded", in the table and beside the forest plot
+    assert f"[{report.fmt(0.2)}, {report.UNBOUNDED}]" in page
+    assert page.count(report.UNBOUNDED) >= 2
+    # missing marts are skipped with a note, the rest is drawn (2 forests, satisfaction, balance)
+    assert "marts.eval_service_funnel is not in this warehouse" in page
+    assert "marts.eval_balance_joint_test is not in this warehouse" in page
+    assert page.count("<svg") == 4
 
 
-def test_a_missing_database_is_one_line(tmp_path):
-    done = run(
-        [
-            sys.executable,
-            "-m",
-            "smallfirms.report",
-            "--database",
-            str(tmp_path / "none.duckdb"),
-            "--out",
-            str(tmp_path / "r.html"),
-        ]
-    )
+@pytest.mark.parametrize("content", [None, b"this is not a duckdb file\n" * 100])
+def test_a_missing_or_bad_database_is_one_line(tmp_path, content):
+    database = tmp_path / "bad.duckdb"
+    if content is not None:
+        database.write_bytes(content)
+    cmd = [sys.executable, "-m", "smallfirms.report", "--database", str(database)]
+    done = run(cmd + ["--out", str(tmp_path / "r.html")])
     assert done.returncode == 1
-    assert done.output.strip().startswith("report: cannot open")
-    assert "Traceback" not in done.output
+    assert done.output.startswith(f"report: cannot open {database}: ")
+    assert len(done.output.strip().splitlines()) == 1, done.output
+    assert not (tmp_path / "r.html").exists()
