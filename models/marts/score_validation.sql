@@ -1,46 +1,29 @@
 -- Capture curves of four rankings of the eligible small firms of non-pilot agencies: the share of
 -- first-pilot-half-year hires made by the top 10 %, 20 %, … 100 % of each list, per population.
+-- The curve's step is var `validation_top_share`; `random` averages var `validation_random_draws`
+-- seeded orders.
+{%- set top_share = var('validation_top_share') | float %}
+{%- set steps = (1 / top_share) | round | int %}
+{%- if steps < 1 or (steps * top_share - 1) | abs > 1e-9 %}
+    {{ exceptions.raise_compiler_error("var validation_top_share must be 1 / n, got " ~ top_share) }}
+{%- endif %}
 with
 
 populations as (
     select * from {{ ref('int_score_validation_ranked_firms') }}
 ),
 
-digits as (
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-),
-
 draws as (
-    select tens.digit * 10 + units.digit + 1 as draw
-    from digits as tens
-    cross join digits as units
-    where tens.digit * 10 + units.digit < {{ var('validation_random_draws') }}
+    select cast(generated_number as integer) as draw
+    from ({{ dbt.generate_series(var('validation_random_draws') | int) }}) as series
 ),
 
 top_shares as (
-    -- in tenths, so that the top size is computed in integers (0.3 × 100 is not 30 in floats)
+    -- by step number, so that the top size is computed from integers (0.3 × 100 is not 30 in floats)
     select
-        digit + 1 as tenths,
-        cast(digit + 1 as {{ type_double() }}) / 10 as top_share
-    from digits
+        cast(generated_number as integer) as step,
+        cast(generated_number as {{ type_double() }}) / {{ steps }} as top_share
+    from ({{ dbt.generate_series(steps) }}) as series
 ),
 
 rankings as (
@@ -51,7 +34,7 @@ rankings as (
         siret,
         truth_hires,
         cast(prospect_score as {{ type_double() }}) as ranking_value,
-        cast(null as varchar) as ranking_key
+        cast(null as {{ dbt.type_string() }}) as ranking_key
     from populations
     union all
     select
@@ -61,7 +44,7 @@ rankings as (
         siret,
         truth_hires,
         cast(sector_rate as {{ type_double() }}) as ranking_value,
-        cast(null as varchar) as ranking_key
+        cast(null as {{ dbt.type_string() }}) as ranking_key
     from populations
     union all
     select
@@ -71,10 +54,10 @@ rankings as (
         siret,
         truth_hires,
         cast(lbb_style as {{ type_double() }}) as ranking_value,
-        cast(null as varchar) as ranking_key
+        cast(null as {{ dbt.type_string() }}) as ranking_key
     from populations
     union all
-    -- a seeded random order: the hash of the firm and the draw number
+    -- a seeded random order: the hash of the seed, the draw number and the firm
     select
         populations.population,
         'random' as method,  -- noqa: RF04
@@ -82,7 +65,12 @@ rankings as (
         populations.siret,
         populations.truth_hires,
         cast(0 as {{ type_double() }}) as ranking_value,
-        {{ dbt.hash(dbt.concat(['populations.siret', "'-'", dbt.cast('draws.draw', dbt.type_string())])) }} as ranking_key
+        {{ dbt.hash(dbt.concat([
+            "'" ~ var('validation_random_seed') ~ "-'",
+            dbt.cast('draws.draw', dbt.type_string()),
+            "'-'",
+            'populations.siret',
+        ])) }} as ranking_key
     from populations
     cross join draws
 ),
@@ -118,7 +106,9 @@ curve_points as (
         ranked.cumulative_hires / nullif(ranked.total_hires, 0) as hires_captured_share
     from ranked
     inner join top_shares
-        on ranked.list_position = cast(ceiling(top_shares.tenths * ranked.n_firms / 10.0) as bigint)
+        on ranked.list_position = cast(
+            ceiling(cast(top_shares.step * ranked.n_firms as {{ type_double() }}) / {{ steps }}) as bigint
+        )
 ),
 
 averaged as (

@@ -1,5 +1,7 @@
--- Per ranking method × population: Spearman rank correlation with first-pilot-half-year hires and
--- the lift of the top decile (its share of the hires over its share of the firms; 1 for chance).
+-- Per ranking method × population: the population's firms and hires, the Spearman rank correlation
+-- of the ranking with first-pilot-half-year hires and the lift of the top decile (its share of the
+-- hires over its share of the firms; 1 for chance). The top decile is the first point of the
+-- capture curve, var `validation_top_share`.
 with
 
 curves as (
@@ -8,6 +10,15 @@ curves as (
 
 populations as (
     select * from {{ ref('int_score_validation_ranked_firms') }}
+),
+
+population_totals as (
+    select
+        population,
+        count(*) as n_firms,
+        sum(truth_hires) as total_hires
+    from populations
+    group by population
 ),
 
 values_long as (
@@ -38,7 +49,6 @@ ranks as (
     select
         population,
         method,
-        truth_hires,
         rank() over (partition by population, method order by ranking_value asc)
         + (count(*) over (partition by population, method, ranking_value) - 1) / 2.0 as value_rank,
         rank() over (partition by population, method order by truth_hires asc)
@@ -50,7 +60,6 @@ correlations as (
     select
         population,
         method,
-        sum(truth_hires) as total_hires,
         corr(value_rank, hires_rank) as spearman_rank_correlation
     from ranks
     group by population, method
@@ -60,22 +69,23 @@ top_decile as (
     select
         method,
         population,
-        n_firms,
         hires_captured_share / (cast(n_top_firms as {{ type_double() }}) / n_firms) as top_decile_lift
     from curves
-    where top_share = 0.1
+    where abs(top_share - {{ var('validation_top_share') }}) < 1e-9
 ),
 
 final as (
     select
         top_decile.method,
         top_decile.population,
-        cast(top_decile.n_firms as bigint) as n_firms,
-        cast(correlations.total_hires as {{ type_double() }}) as total_hires,
-        -- random: no correlation in expectation, by construction
+        cast(population_totals.n_firms as bigint) as n_firms,
+        cast(population_totals.total_hires as {{ type_double() }}) as total_hires,
+        -- random: 0 in expectation, by construction; not estimated
         cast(correlations.spearman_rank_correlation as {{ type_double() }}) as spearman_rank_correlation,
         cast(top_decile.top_decile_lift as {{ type_double() }}) as top_decile_lift
     from top_decile
+    inner join population_totals
+        on top_decile.population = population_totals.population
     left join correlations
         on top_decile.population = correlations.population and top_decile.method = correlations.method
 )

@@ -1,6 +1,7 @@
-"""The LBB-style baseline of score validation against a hand-computed least-squares fit, and the
-capture curves' shape on the test warehouse. (Which method wins on the default world is checked in
-test_effects_recovery.py, which builds that world.)"""
+"""Score validation (issue 11): the LBB-style baseline against least-squares fits computed by hand,
+and the capture curves of the test warehouse (the `warehouse` fixture, the make-test world).
+
+The model file is imported by path (a dbt Python model is not a package module)."""
 
 import importlib.util
 from pathlib import Path
@@ -20,60 +21,101 @@ MODEL_PATH = (
 
 @pytest.fixture(scope="module")
 def lbb():
-    spec = importlib.util.spec_from_file_location("lbb_model", MODEL_PATH)
+    spec = importlib.util.spec_from_file_location("int_establishment_lbb_predictions", MODEL_PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_lbb_style_fit_is_the_least_squares_line_by_hand(lbb):
-    # five firms of one département: target h2 from h1 and the band's lower bound
-    frame = pd.DataFrame(
+def firms(departement: str, rows: list[tuple[float, float, float]]) -> pd.DataFrame:
+    """Firms of one département: (hires 2016-03 … 08, hires 2016-09 … 2017-02, band lower bound)."""
+    h1, h2, size = (list(column) for column in zip(*rows, strict=True))
+    return pd.DataFrame(
         {
-            "siret": ["a", "b", "c", "d", "e"],
-            "code_departement": ["54"] * 5,
-            "hires_pre_half_year_1": [0.0, 1.0, 2.0, 0.0, 3.0],
-            "hires_pre_half_year_2": [1.0, 1.0, 3.0, 0.0, 4.0],
-            "band_lower_bound": [1.0, 3.0, 6.0, 10.0, 3.0],
+            "siret": [f"{departement}{i:012d}" for i in range(len(rows))],
+            "code_departement": departement,
+            "hires_pre_half_year_1": h1,
+            "hires_pre_half_year_2": h2,
+            "band_lower_bound": size,
         }
     )
-    # normal equations, by hand: beta = (X'X)^-1 X'y with X = [1, h1, size]
+
+
+def test_lbb_style_fit_is_the_least_squares_line_computed_by_hand(lbb):
+    # A balanced 2 × 2 design: lag h1 in {0, 1}, size in {1, 3}, target h2 = (0, 1, 1, 4).
+    # Without an interaction, least squares gives the main effects:
+    #   lag slope  = mean(h2 | h1 = 1) - mean(h2 | h1 = 0) = (1 + 4) / 2 - (0 + 1) / 2 = 2
+    #   size slope = (mean(h2 | size 3) - mean(h2 | size 1)) / (3 - 1) = (2.5 - 0.5) / 2 = 1
+    #   intercept  = mean(h2) - 2 × mean(h1) - 1 × mean(size) = 1.5 - 1 - 2 = -1.5
+    # (residuals +0.5, -0.5, -0.5, +0.5: orthogonal to 1, h1 and size, so this is the minimum).
+    frame = firms("54", [(0, 0, 1), (1, 1, 1), (0, 1, 3), (1, 4, 3)])
+    out = lbb.lbb_predictions(frame, min_rows=4)
+
+    assert list(out.columns) == lbb.OUTPUT_COLUMNS
+    assert out["has_departement_fit"].all()
+    assert (out["n_training_firms"] == 4).all()
+    np.testing.assert_allclose(out["intercept"], -1.5, atol=1e-12)
+    np.testing.assert_allclose(out["lag_coefficient"], 2.0, atol=1e-12)
+    np.testing.assert_allclose(out["size_coefficient"], 1.0, atol=1e-12)
+    # The pilot half-year is predicted from the last half-year (h2) and the size:
+    #   -1.5 + 2 × (0, 1, 1, 4) + 1 × (1, 1, 3, 3) = (-0.5, 1.5, 3.5, 9.5).
+    # The first firm never hired: intercept and size only, the line at zero lags.
+    np.testing.assert_allclose(out["lbb_prediction"], [-0.5, 1.5, 3.5, 9.5], atol=1e-12)
+
+
+def test_lbb_style_fit_solves_the_normal_equations(lbb):
+    # Not balanced: compare with (X'X)^-1 X'y solved independently, X = [1, h1, size].
+    frame = firms("54", [(0, 1, 1), (1, 1, 3), (2, 3, 6), (0, 0, 10), (3, 4, 3)])
     x = np.array([[1, 0, 1], [1, 1, 3], [1, 2, 6], [1, 0, 10], [1, 3, 3]], dtype=float)
     y = np.array([1, 1, 3, 0, 4], dtype=float)
     beta = np.linalg.solve(x.T @ x, x.T @ y)
-    # predictions use the last half-year as the lag
     expected = np.column_stack([np.ones(5), y, x[:, 2]]) @ beta
+
     out = lbb.lbb_predictions(frame, min_rows=3)
-    np.testing.assert_allclose(out["lbb_prediction"].to_numpy(), expected, rtol=1e-10)
-    assert out["has_departement_fit"].all()
-    # a firm that never hired still gets a score: intercept and size
-    zero = pd.DataFrame(
-        {
-            "siret": ["z"],
-            "code_departement": ["54"],
-            "hires_pre_half_year_1": [0.0],
-            "hires_pre_half_year_2": [0.0],
-            "band_lower_bound": [6.0],
-        }
+
+    np.testing.assert_allclose(out["lbb_prediction"], expected, rtol=1e-10)
+    np.testing.assert_allclose(
+        out.loc[0, ["intercept", "lag_coefficient", "size_coefficient"]].to_numpy(float), beta
     )
-    both = lbb.lbb_predictions(pd.concat([frame, zero], ignore_index=True), min_rows=3)
-    assert np.isfinite(both.loc[both["siret"] == "z", "lbb_prediction"]).all()
 
 
-def test_small_departement_borrows_the_pooled_fit(lbb):
+def test_each_departement_has_its_own_line(lbb):
+    # Two départements, each on an exact line of its own:
+    # 21: h2 = 1 + 2 h1 + 0 size; 58: h2 = 0 + 1 h1 + 0.5 size.
+    first = firms("21", [(h1, 1 + 2 * h1, s) for h1, s in [(0, 1), (1, 3), (2, 6), (3, 1)]])
+    second = firms("58", [(h1, h1 + 0.5 * s, s) for h1, s in [(0, 2), (1, 4), (2, 6), (4, 2)]])
+    out = lbb.lbb_predictions(pd.concat([second, first], ignore_index=True), min_rows=4)
+
+    by_departement = out.groupby("code_departement")[
+        ["intercept", "lag_coefficient", "size_coefficient"]
+    ].first()
+    np.testing.assert_allclose(by_departement.loc["21"], [1.0, 2.0, 0.0], atol=1e-10)
+    np.testing.assert_allclose(by_departement.loc["58"], [0.0, 1.0, 0.5], atol=1e-10)
+
+
+def test_small_or_singular_departement_borrows_the_pooled_fit(lbb):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
         {
-            "siret": [f"s{i}" for i in range(40)],
-            "code_departement": ["21"] * 38 + ["58"] * 2,
-            "hires_pre_half_year_1": rng.poisson(1, 40).astype(float),
-            "hires_pre_half_year_2": rng.poisson(1, 40).astype(float),
-            "band_lower_bound": rng.choice([1.0, 3.0, 6.0, 10.0], 40),
+            "siret": [f"s{i:02d}" for i in range(46)],
+            "code_departement": ["21"] * 38 + ["58"] * 2 + ["70"] * 6,
+            "hires_pre_half_year_1": rng.poisson(1, 46).astype(float),
+            "hires_pre_half_year_2": rng.poisson(1, 46).astype(float),
+            "band_lower_bound": rng.choice([1.0, 3.0, 6.0, 10.0], 46),
         }
     )
-    out = lbb.lbb_predictions(frame, min_rows=30).set_index("siret")
-    assert not out.loc[["s38", "s39"], "has_departement_fit"].any()
-    assert out.loc[[f"s{i}" for i in range(38)], "has_departement_fit"].all()
+    # département 70: nobody hired in 2016-03 … 08, so its lag column is 0 and its design singular
+    frame.loc[frame["code_departement"] == "70", "hires_pre_half_year_1"] = 0.0
+    out = lbb.lbb_predictions(frame, min_rows=2).set_index("siret")
+
+    own = out.groupby("code_departement")["has_departement_fit"].all()
+    assert own.to_dict() == {"21": True, "58": False, "70": False}
+    # 58 has fewer firms than coefficients, 70 a singular design: both get the line of all 46 firms
+    assert (out.loc[out["code_departement"] != "21", "n_training_firms"] == 46).all()
+    pooled = lbb.fit_line(
+        frame[lbb.FEATURES_TRAIN].to_numpy(float), frame[lbb.TARGET].to_numpy(float)
+    )
+    np.testing.assert_allclose(out.loc["s40", "intercept"], pooled[0])
 
 
 def test_capture_curves_rise_to_one_and_random_follows_the_diagonal(warehouse):
@@ -81,6 +123,7 @@ def test_capture_curves_rise_to_one_and_random_follows_the_diagonal(warehouse):
         "select method, population, top_share, hires_captured_share from marts.score_validation"
     ).df()
     assert set(curves["method"]) == {"prospect_score", "sector_rate", "lbb_style", "random"}
+    assert set(curves["population"]) == {"all_eligible", "non_recruiters", "prospects"}
     assert len(curves) == 4 * 3 * 10
     for _, curve in curves.groupby(["method", "population"]):
         shares = curve.sort_values("top_share")["hires_captured_share"].to_numpy()
@@ -88,3 +131,27 @@ def test_capture_curves_rise_to_one_and_random_follows_the_diagonal(warehouse):
         assert shares[-1] == pytest.approx(1.0)
     random = curves[curves["method"] == "random"]
     assert (random["hires_captured_share"] - random["top_share"]).abs().max() < 0.15
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "Measured, not tuned (issue 11): among non-recruiters the prospect score's top 10 % does "
+        "not capture more hires than the LBB-style line and the sector rate: make-test world "
+        "9.5 % against 10.1 % and 10.1 % (158 hires; Spearman of all three within 0.011 of 0, "
+        "chance), default world 13.9 % against 14.7 % and 11.9 %. With no past hire both LBB lags "
+        "are 0, so LBB ranks them by département and band size; and a firm with no hire in twelve "
+        "months is most often one the generator draws never to hire, so their few hires are spread "
+        "almost evenly over sizes and sectors. If this passes, revisit the README's statement."
+    ),
+)
+def test_prospect_score_finds_non_recruiters_hires_better_than_lbb_and_sector_rate(warehouse):
+    top = dict(
+        warehouse.execute(
+            "select method, hires_captured_share from marts.score_validation "
+            "where population = 'non_recruiters' and abs(top_share - 0.1) < 1e-9"
+        ).fetchall()
+    )
+    assert top["prospect_score"] > top["lbb_style"], top
+    assert top["prospect_score"] > top["sector_rate"], top

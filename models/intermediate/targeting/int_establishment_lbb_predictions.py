@@ -17,6 +17,18 @@ import pandas as pd
 FEATURES_TRAIN = ["hires_pre_half_year_1", "band_lower_bound"]
 FEATURES_PREDICT = ["hires_pre_half_year_2", "band_lower_bound"]
 TARGET = "hires_pre_half_year_2"
+OUTPUT_COLUMNS = [
+    "siret",
+    "code_departement",
+    "lbb_prediction",
+    "hires_pre_half_year_2",
+    "band_lower_bound",
+    "intercept",
+    "lag_coefficient",
+    "size_coefficient",
+    "n_training_firms",
+    "has_departement_fit",
+]
 
 
 def fit_line(features: np.ndarray, target: np.ndarray) -> np.ndarray | None:
@@ -29,7 +41,8 @@ def fit_line(features: np.ndarray, target: np.ndarray) -> np.ndarray | None:
 
 
 def lbb_predictions(population: pd.DataFrame, min_rows: int) -> pd.DataFrame:
-    """One row per firm: its LBB-style prediction and whether its département had its own fit."""
+    """One row per firm: its LBB-style prediction and the line it came from (its département's
+    own fit, or the pooled fit when the département is too small or its design singular)."""
     pooled = fit_line(
         population[FEATURES_TRAIN].to_numpy(float), population[TARGET].to_numpy(float)
     )
@@ -41,8 +54,12 @@ def lbb_predictions(population: pd.DataFrame, min_rows: int) -> pd.DataFrame:
                 group[FEATURES_TRAIN].to_numpy(float), group[TARGET].to_numpy(float)
             )
         own = coefficients is not None
-        if not own:
-            coefficients = pooled
+        if own:
+            n_training = len(group)
+        elif pooled is not None:
+            coefficients, n_training = pooled, len(population)
+        else:  # not even the pooled design can be fitted: no prediction rather than a guess
+            coefficients, n_training = np.full(3, np.nan), 0
         design = np.column_stack([np.ones(len(group)), group[FEATURES_PREDICT].to_numpy(float)])
         parts.append(
             pd.DataFrame(
@@ -50,17 +67,25 @@ def lbb_predictions(population: pd.DataFrame, min_rows: int) -> pd.DataFrame:
                     "siret": group["siret"].to_numpy(),
                     "code_departement": departement,
                     "lbb_prediction": design @ coefficients,
+                    "hires_pre_half_year_2": group["hires_pre_half_year_2"].to_numpy(float),
+                    "band_lower_bound": group["band_lower_bound"].to_numpy(float),
+                    "intercept": coefficients[0],
+                    "lag_coefficient": coefficients[1],
+                    "size_coefficient": coefficients[2],
+                    "n_training_firms": n_training,
                     "has_departement_fit": own,
                 }
             )
         )
-    columns = ["siret", "code_departement", "lbb_prediction", "has_departement_fit"]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    if not parts:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[OUTPUT_COLUMNS]
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     min_rows = int(dbt.config.get("lbb_min_rows"))
     population = dbt.ref("int_score_validation_population").df()
+    # DuckDB returns rows in no fixed order; the fit must see the same rows in the same order.
     population = population.sort_values("siret", ignore_index=True)
     return lbb_predictions(population, min_rows)
