@@ -19,9 +19,11 @@ scored as (
         population.is_prospect,
         population.is_non_recruiter,
         population.hires_pilot_half_year_1 as truth_hires,
-        cast(population.hiring_potential_score as {{ type_double() }}) as prospect_score,
-        cast(coalesce(population.sector_hiring_rate, 0) as {{ type_double() }}) as sector_rate,
-        cast(lbb.lbb_prediction as {{ type_double() }}) as lbb_style
+        -- rounded: these doubles come from parallel sums whose last bits vary between builds, and a
+        -- last-bit difference would reorder near-ties, so two builds would rank differently
+        round(cast(population.hiring_potential_score as {{ type_double() }}), 10) as prospect_score,
+        round(cast(coalesce(population.sector_hiring_rate, 0) as {{ type_double() }}), 10) as sector_rate,
+        round(cast(lbb.lbb_prediction as {{ type_double() }}), 10) as lbb_style
     from population
     left join lbb on population.siret = lbb.siret
 ),
