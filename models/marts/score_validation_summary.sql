@@ -60,7 +60,8 @@ correlations as (
     select
         population,
         method,
-        corr(value_rank, hires_rank) as spearman_rank_correlation
+        -- 10 decimals: a parallel corr() moves the last bits from one build to the next
+        round(corr(value_rank, hires_rank), 10) as spearman_rank_correlation
     from ranks
     group by population, method
 ),
