@@ -1,5 +1,8 @@
--- What the quarantine kept aside in the last build: rows per raw file and rule, with one example value.
--- Compile with `dbt compile --select rejected_rows_by_file_and_rule` and run the SQL in target/compiled/.
+-- Question: what did the quarantine keep aside in the last build, and why?
+-- Returns rows per raw file, broken rule and column, with the first raw line and one example
+-- value: the starting point when a delivery looks wrong. Empty when every raw row was valid.
+-- Reads: rejected_rows.
+-- Parameters: none.
 with
 
 rejected as (

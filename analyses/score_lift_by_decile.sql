@@ -1,40 +1,83 @@
--- Does the hiring-potential score put the firms that go on to hire at the top? The eligible small
--- firms of non-pilot agencies in tenths of the score's list: each tenth's share of the first pilot
--- half-year's hires, its share of the firms, and their ratio, the lift (1 for chance). Reads
--- score_validation (the capture curve: each tenth is the difference of two points).
-{% set method = 'prospect_score' %}
-{% set population = 'all_eligible' %}
+-- Question: does the hiring-potential score put the firms that go on to hire at the top?
+-- Returns the firms of one small-firm cohort in tenths of the score (decile 1 = highest scores,
+-- ties to the smallest SIRET), with the counted hires they made in the pilot period: each tenth's
+-- share of the hires, its share of the firms and their ratio, the lift (1 = no better than
+-- chance), and the cumulative share of hires captured from the top. The control cohort is the
+-- default: no counsellor acted on it, so its hires say what the score foresaw, not what the pilot did.
+-- Reads: prospect_targeting, firm_period_outcomes (firm-level: staff only; the tenths are
+-- aggregates that the publishing rule has not checked, so check them before sharing).
+-- Parameters: cohort (`control` or `pilot`), period (`pilot` or `pre`), n_tiles (10 for deciles).
+{% set cohort = 'control' %}
+{% set period = 'pilot' %}
+{% set n_tiles = 10 %}
 with
 
-curves as (
-    select * from {{ ref('score_validation') }}
-    where method = '{{ method }}' and population = '{{ population }}'
+targeting as (
+    select * from {{ ref('prospect_targeting') }}
 ),
 
-deciles as (
+outcomes as (
+    select * from {{ ref('firm_period_outcomes') }}
+    where
+        experiment = 'small_firms'
+        and cohort = '{{ cohort }}'
+        and period = '{{ period }}'
+),
+
+scored as (
     select
-        top_share,
-        n_firms,
-        n_top_firms,
-        hires_captured_share,
-        hires_captured_share - coalesce(
-            lag(hires_captured_share) over (order by top_share), 0
-        ) as decile_hires_share,
-        cast(n_top_firms as {{ type_double() }}) / n_firms - coalesce(
-            lag(cast(n_top_firms as {{ type_double() }}) / n_firms) over (order by top_share), 0
-        ) as decile_firms_share
-    from curves
+        outcomes.unit_id as siret,
+        outcomes.hires,
+        outcomes.any_hire,
+        targeting.hiring_potential_score,
+        ntile({{ n_tiles }}) over (
+            order by targeting.hiring_potential_score desc, outcomes.unit_id asc
+        ) as score_tile
+    from outcomes
+    inner join targeting on outcomes.unit_id = targeting.siret
+),
+
+per_tile as (
+    select
+        score_tile,
+        count(*) as n_firms,
+        sum(hires) as hires,
+        avg(case when any_hire then 1.0 else 0.0 end) as hiring_share,
+        min(hiring_potential_score) as min_score,
+        max(hiring_potential_score) as max_score
+    from scored
+    group by score_tile
 ),
 
 lifted as (
     select
-        cast(round(top_share * 10) as integer) as decile,
-        decile_hires_share,
-        decile_firms_share,
-        decile_hires_share / nullif(decile_firms_share, 0) as lift,
-        hires_captured_share as cumulative_hires_share
-    from deciles
+        score_tile,
+        n_firms,
+        hires,
+        hiring_share,
+        min_score,
+        max_score,
+        cast(n_firms as {{ type_double() }}) / sum(n_firms) over () as firms_share,
+        cast(hires as {{ type_double() }}) / nullif(sum(hires) over (), 0) as hires_share,
+        cast(sum(hires) over (order by score_tile) as {{ type_double() }}) / nullif(sum(hires) over (), 0)
+            as cumulative_hires_share
+    from per_tile
+),
+
+with_lift as (
+    select
+        score_tile,
+        n_firms,
+        hires,
+        hiring_share,
+        min_score,
+        max_score,
+        firms_share,
+        hires_share,
+        hires_share / firms_share as lift,
+        cumulative_hires_share
+    from lifted
 )
 
-select * from lifted
-order by decile
+select * from with_lift
+order by score_tile

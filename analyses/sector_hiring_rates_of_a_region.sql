@@ -1,6 +1,9 @@
--- Which sectors of Grand Est (44) hire most per head, and which count as high-hiring? The region's
--- sectors by look-back hiring rate; suppressed cells (1 or 2 establishments, or one dominant hirer)
--- have no figures. Reads sector_hiring_rates.
+-- Question: which sectors of one region hire most per head, and which count as high-hiring?
+-- Returns the region's NAF divisions by look-back hiring rate against the region's threshold.
+-- Suppressed cells (1 or 2 establishments, or one firm with more than 85 % of the hires) have NULL
+-- figures: they come last, flagged, and must be read as "not published", never as 0.
+-- Reads: sector_hiring_rates.
+-- Parameters: region (code_region, INSEE 2016).
 {% set region = '44' %}
 with
 
@@ -14,9 +17,12 @@ region_sectors as (
         n_establishments,
         lookback_hires,
         sector_hiring_rate,
+        sector_recruiting_share,
         region_rate_threshold,
+        sector_hiring_rate / nullif(region_rate_threshold, 0) as rate_to_threshold,
         is_high_hiring_sector,
-        is_suppressed
+        is_suppressed,
+        count(*) filter (where is_suppressed) over () as n_suppressed_in_region
     from sectors
     where code_region = '{{ region }}'
 )

@@ -1,5 +1,10 @@
--- How far down the service funnel did each pilot agency bring its prospects? Firms and shares per
--- stage, one column per stage. Reads eval_service_funnel (suppressed cells are NULL).
+-- Question: how far down the service funnel did each pilot agency bring its prospects?
+-- Returns one row per pilot agency (and `all` last): firms at each stage of the pilot period, the
+-- share of prospects contacted, and the share of contacted firms that reached each later stage.
+-- A suppressed stage is NULL (never 0); `n_suppressed_stages` says how many the row hides.
+-- Reads: eval_service_funnel.
+-- Parameters: stages (the funnel stages to show as columns, in funnel order).
+{% set stages = ['prospects', 'contacted', 'served', 'collective_action', 'posted_offer', 'hired'] %}
 with
 
 funnel as (
@@ -9,18 +14,18 @@ funnel as (
 per_agency as (
     select
         code_agence,
-        max(case when stage = 'prospects' then n_firms end) as prospects,
-        max(case when stage = 'contacted' then n_firms end) as contacted,
-        max(case when stage = 'served' then n_firms end) as served,
-        max(case when stage = 'collective_action' then n_firms end) as collective_action,
-        max(case when stage = 'posted_offer' then n_firms end) as posted_offer,
-        max(case when stage = 'hired' then n_firms end) as hired,
-        max(case when stage = 'contacted' then share_of_prospects end) as contacted_share,
-        max(case when stage = 'hired' then share_of_contacted end) as hired_share_of_contacted,
-        max(case when is_suppressed then 1 else 0 end) = 1 as has_suppressed_cell
+        bool_or(is_total) as is_total,
+        {% for stage in stages -%}
+            max(case when stage = '{{ stage }}' then n_firms end) as {{ stage }},
+        {% endfor -%}
+        max(case when stage = 'contacted' then share_of_prospects end) as contacted_share_of_prospects,
+        {% for stage in stages if stage not in ['prospects', 'contacted'] -%}
+            max(case when stage = '{{ stage }}' then share_of_contacted end) as {{ stage }}_share_of_contacted,
+        {% endfor -%}
+        count(*) filter (where is_suppressed) as n_suppressed_stages
     from funnel
     group by code_agence
 )
 
 select * from per_agency
-order by code_agence = 'all', code_agence
+order by is_total asc, code_agence asc

@@ -1,5 +1,8 @@
--- Whom should agency 54011 call first? Its prospects in call order (priority prospects first, then
--- by hiring-potential score), with the reason in French. Reads prospect_targeting (staff only).
+-- Question: whom should one agency's counsellors call first, and why?
+-- Returns the agency's prospects in call order (priority prospects, then hiring-potential score,
+-- then SIRET), with what comparable firms hire and the reason in French.
+-- Reads: prospect_targeting (firm-level: staff only).
+-- Parameters: agency (code_agence), list_length (how many prospects to show).
 {% set agency = '54011' %}
 {% set list_length = 25 %}
 with
@@ -8,19 +11,26 @@ targeting as (
     select * from {{ ref('prospect_targeting') }}
 ),
 
-call_list as (
+agency_prospects as (
     select
         rank_in_agency,
         siret,
         naf_division,
         tranche_effectifs,
-        lookback_hires,
-        hiring_potential_score,
         is_priority_prospect,
+        lookback_hires,
+        expected_lookback_hires,
+        hiring_gap,
+        hiring_potential_score,
+        sector_hiring_rate,
+        region_rate_threshold,
         targeting_reason
     from targeting
-    where code_agence = '{{ agency }}' and is_prospect and rank_in_agency <= {{ list_length }}
+    where
+        code_agence = '{{ agency }}'
+        and is_prospect
+        and rank_in_agency <= {{ list_length }}
 )
 
-select * from call_list
+select * from agency_prospects
 order by rank_in_agency

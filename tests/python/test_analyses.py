@@ -1,45 +1,105 @@
-"""Every analysis in analyses/ compiles and, run against the built warehouse, returns rows with the
-columns an analyst expects."""
+"""Every analysis in analyses/ says in its header the question it answers, the marts it reads and
+its parameters; reads marts through ref() only; compiles; and, run against the built warehouse
+(DUCKDB_PATH, read-only), returns rows with the columns an analyst expects."""
 
+import json
 import os
-import shutil
+import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from worlds import DBT, PROJECT_DIR, run
 
-EXPECTED = {
-    "rejected_rows_by_file_and_rule": None,  # empty on a clean world
-    "top_prospects_of_an_agency": {"rank_in_agency", "siret", "targeting_reason"},
-    "sector_hiring_rates_of_a_region": {"naf_division", "sector_hiring_rate", "is_suppressed"},
-    "balance_of_a_cohort": {"covariate", "smd", "joint_p_value"},
+ANALYSES_DIR = PROJECT_DIR / "analyses"
+
+# Columns each analysis must return (it may return more).
+EXPECTED: dict[str, set[str]] = {
+    "rejected_rows_by_file_and_rule": {"source_table", "rule", "column_name", "n_rows"},
+    "top_prospects_of_an_agency": {
+        "rank_in_agency",
+        "siret",
+        "is_priority_prospect",
+        "hiring_potential_score",
+        "targeting_reason",
+    },
+    "sector_hiring_rates_of_a_region": {
+        "naf_division",
+        "sector_hiring_rate",
+        "region_rate_threshold",
+        "is_high_hiring_sector",
+        "is_suppressed",
+        "n_suppressed_in_region",
+    },
+    "balance_of_a_cohort": {"covariate", "mean_pilot", "mean_control", "smd", "joint_p_value"},
     "monthly_hires_pilot_vs_control": {
         "month_start",
-        "pilot_hires_per_firm",
-        "control_hires_per_firm",
+        "months_from_pilot_start",
+        "pilot_hires_per_unit",
+        "control_hires_per_unit",
         "difference",
     },
-    "satisfaction_by_region_and_territory": {"subgroup", "estimand", "estimate", "pilot_rate_all"},
-    "service_funnel_by_agency": {"code_agence", "prospects", "contacted", "hired"},
-    "score_lift_by_decile": {"decile", "decile_hires_share", "lift"},
-    "large_recruiters_furthest_hires": {"cohort", "period", "furthest_hires_per_firm"},
+    "satisfaction_by_region_and_territory": {
+        "dimension",
+        "subgroup_value",
+        "estimand",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "p_value_ri",
+        "pilot_satisfied_rate",
+        "reference_rate_small_firms",
+    },
+    "service_funnel_by_agency": {
+        "code_agence",
+        "prospects",
+        "contacted",
+        "hired",
+        "contacted_share_of_prospects",
+        "n_suppressed_stages",
+    },
+    "score_lift_by_decile": {"score_tile", "firms_share", "hires_share", "lift"},
+    "large_recruiters_furthest_hires": {
+        "cohort",
+        "period",
+        "furthest_hires_per_firm",
+        "furthest_share_of_hires",
+        "raw_did_furthest_hires_per_firm",
+    },
 }
+# Empty on a clean world: the quarantine rejected nothing.
+MAY_BE_EMPTY = {"rejected_rows_by_file_and_rule"}
+
+SET_TAG = re.compile(r"{%-?\s*set\s+(\w+)\s*=")
+REF = re.compile(r"""\bref\(\s*['"](\w+)['"]\s*\)""")
+# A relation named by hand instead of through ref(): schema.table of a layer of the warehouse.
+HARD_CODED = re.compile(r"\b(raw|staging|intermediate|marts|seeds)\.\w", re.IGNORECASE)
+
+
+def header_of(text: str) -> str:
+    """The comment lines at the top of the file, without their `-- `."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A copy of the test warehouse (dbt opens its file for writing) and the compiled analyses."""
-    source = Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb"))
-    assert source.is_file(), f"{source}: no warehouse; run `make test-build` first"
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict]:
+    """The compiled SQL of every analysis, by name, and the manifest of that compile.
+
+    dbt opens its database file for writing, which a read-only connection held elsewhere in the
+    session would block: it compiles against an empty file of the same name in a folder of its
+    own, so the compiled SQL names the same catalog (the file's stem) and the warehouse is only
+    ever read."""
+    warehouse_name = Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb")).name
     work = tmp_path_factory.mktemp("analyses")
-    database = work / source.name  # same file stem: the compiled SQL names the catalog by it
-    shutil.copy(source, database)
     env = {
         **os.environ,
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DUCKDB_PATH": str(database),
+        "DUCKDB_PATH": str(work / warehouse_name),
     }
     target = work / "target"
     done = run(
@@ -49,27 +109,59 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     )
     assert done.returncode == 0, done.output[-3000:]
     sql = {path.stem: path.read_text() for path in target.rglob("analyses/*.sql")}
-    return database, sql
+    manifest = json.loads((target / "manifest.json").read_text())
+    return sql, manifest
 
 
-def test_every_analysis_has_a_header_and_an_expectation():
-    files = sorted((PROJECT_DIR / "analyses").glob("*.sql"))
-    assert len(files) >= 9
-    for path in files:
-        assert path.read_text().startswith("-- "), f"{path.name}: no header comment"
-        assert path.stem in EXPECTED, f"{path.name}: add its expected columns to this test"
+def test_every_analysis_has_an_expectation():
+    names = {path.stem for path in ANALYSES_DIR.glob("*.sql")}
+    assert len(names) >= 9
+    assert names - set(EXPECTED) == set(), "add their expected columns to EXPECTED"
+    assert set(EXPECTED) - names == set(), "analyses expected but gone"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_analysis_runs_and_returns_its_columns(compiled, name):
-    database, sql = compiled
+def test_header_says_question_marts_and_parameters(name):
+    text = (ANALYSES_DIR / f"{name}.sql").read_text()
+    header = header_of(text)
+    assert "Question:" in header and "?" in header, f"{name}: no question in the header"
+    reads = re.search(r"Reads:(.*?)(Parameters:|$)", header)
+    assert reads, f"{name}: the header does not say which marts it reads (Reads:)"
+    unnamed = sorted(set(REF.findall(text)) - set(re.findall(r"\w+", reads.group(1))))
+    assert not unnamed, f"{name}: reads {unnamed} without naming them after Reads:"
+    assert "Parameters:" in header, f"{name}: the header does not list its parameters"
+    parameters = SET_TAG.findall(text)
+    listed = header.split("Parameters:", 1)[1]
+    assert all(p in listed for p in parameters), f"{name}: a {{% set %}} not under Parameters:"
+    # The parameters sit at the top, right after the header, where an analyst changes them.
+    body = text.split("\nwith\n", 1)[0]
+    assert len(SET_TAG.findall(body)) == len(parameters), f"{name}: a {{% set %}} below the top"
+
+
+def test_every_analysis_reads_marts_through_ref_only(compiled):
+    _, manifest = compiled
+    analyses = [n for n in manifest["nodes"].values() if n["resource_type"] == "analysis"]
+    assert {n["name"] for n in analyses} == set(EXPECTED)
+    offenders = {}
+    for node in analyses:
+        parents = [manifest["nodes"][p] for p in node["depends_on"]["nodes"]]
+        code = re.sub(r"--[^\n]*", "", node["raw_code"])
+        wrong = [
+            p["name"] for p in parents if not p["original_file_path"].startswith("models/marts/")
+        ]
+        if not parents or wrong or "source(" in code or HARD_CODED.search(code):
+            offenders[node["name"]] = wrong or "a source(), a hard-coded relation or no ref()"
+    assert not offenders, f"analyses reading other than marts through ref(): {offenders}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_analysis_runs_and_returns_its_columns(compiled, warehouse, name):
+    sql, _ = compiled
     assert name in sql, f"{name} did not compile"
-    with duckdb.connect(str(database), read_only=True) as con:
-        cursor = con.execute(sql[name])
-        columns = {column[0] for column in cursor.description}
-        rows = cursor.fetchall()
-    expected = EXPECTED[name]
-    if expected is None:
-        return
-    assert rows, f"{name}: no rows"
-    assert expected <= columns, f"{name}: missing {sorted(expected - columns)}"
+    cursor = warehouse.execute(sql[name])
+    columns = {column[0] for column in cursor.description}
+    rows = cursor.fetchall()
+    missing = sorted(EXPECTED[name] - columns)
+    assert not missing, f"{name}: missing columns {missing}"
+    if name not in MAY_BE_EMPTY:
+        assert rows, f"{name}: no rows"

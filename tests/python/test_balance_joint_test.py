@@ -1,4 +1,5 @@
-"""The joint orthogonality test of `models/marts/eval_balance_joint_test.py`, on synthetic cohorts.
+"""The joint orthogonality test of `models/intermediate/cohorts/int_balance_joint_tested.py`, on
+synthetic cohorts.
 
 The model file is imported by path (a dbt Python model is not a package module). Its F statistic
 is checked against an independent numpy computation: OLS, the CRV1 / HC1 sandwich with Stata's
@@ -14,7 +15,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "marts" / "eval_balance_joint_test.py"
+MODEL_PATH = (
+    Path(__file__).resolve().parents[2]
+    / "models"
+    / "intermediate"
+    / "cohorts"
+    / "int_balance_joint_tested.py"
+)
 SMALL_COVARIATES = [
     "lookback_hires",
     "headcount_estimate",
@@ -28,7 +35,7 @@ LARGE_COVARIATES = ["lookback_offers_filled", "lookback_hires", "furthest_hire_s
 
 @pytest.fixture(scope="module")
 def joint():
-    spec = importlib.util.spec_from_file_location("eval_balance_joint_test", MODEL_PATH)
+    spec = importlib.util.spec_from_file_location("int_balance_joint_tested", MODEL_PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

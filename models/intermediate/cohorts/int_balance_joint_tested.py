@@ -24,7 +24,9 @@ the slopes, and F = W / q with its p-value from scipy (`f.sf`, which keeps tiny 
 pyfixest's `1 - f.cdf` rounds to 0).
 
 The functions are self-contained on purpose: a dbt Python model cannot reliably import the
-project's package. `tests/python/test_balance_joint_test.py` imports this file by path.
+project's package. `tests/python/test_balance_joint_test.py` imports this file by path. The mart
+`eval_balance_joint_test` publishes the table with typed columns under an enforced contract, which
+dbt supports on SQL models only: that is why the fit lives here, in the intermediate layer.
 """
 
 import math
