@@ -32,7 +32,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality report summary call-list rejection-table score-validation test test-world test-build \
+.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
 	test-quality lint pytest clean
 
 help: ## List the targets
@@ -71,6 +71,9 @@ quality: install ## great-expectations: raw contract suites (reported) and marts
 
 report: install ## Write the evaluation report (self-contained HTML) from the published marts to REPORT_PATH
 	$(BIN)/python -m smallfirms.report --database '$(PUBLISHED_PATH)' --out '$(REPORT_PATH)'
+
+docs: install ## Docs site (needs a built warehouse): target/static_index.html, one self-contained page
+	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) docs generate --static
 
 summary: install ## Print the row counts of the main tables and where the warehouse is
 	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
