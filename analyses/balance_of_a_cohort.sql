@@ -4,6 +4,8 @@
 -- test of all covariates at once.
 -- Reads: eval_balance, eval_balance_joint_test.
 -- Parameters: experiment (`small_firms` or `large_recruiters`).
+-- Reads a mart built by a Python model: DuckDB only.
+{{ config(enabled=target.type == 'duckdb') }}
 {% set experiment = 'small_firms' %}
 with
 

@@ -6,6 +6,8 @@
 -- randomization-inference p-value cannot fall below 0.125. Suppressed cells are NULL.
 -- Reads: eval_effects, eval_satisfaction.
 -- Parameters: survey_window (`evaluation_survey` or `baseline_survey`, for the rates beside).
+-- Reads a mart built by a Python model: DuckDB only.
+{{ config(enabled=target.type == 'duckdb') }}
 {% set survey_window = 'evaluation_survey' %}
 with
 

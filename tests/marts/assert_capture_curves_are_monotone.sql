@@ -1,5 +1,7 @@
 -- Capture curves rise with the top share and capture every hire at 100 % (when there are hires).
 -- Returns the points that break it, and the curves that do not reach 100 %.
+-- Reads a mart built by a Python model: DuckDB only.
+{{ config(enabled=target.type == 'duckdb') }}
 with
 
 curves as (
