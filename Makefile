@@ -33,7 +33,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean
+	test-quality lint pytest clean semantic test-semantic
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,11 @@ report: install ## Write the evaluation report (self-contained HTML) from the pu
 docs: install ## Docs site (needs a built warehouse): target/static_index.html, one self-contained page
 	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) docs generate --static
 
+# mf reads target/semantic_manifest.json: a fresh parse first, so it validates the YAML as it is now.
+semantic: install ## Validate the semantic layer (mf validate-configs, MetricFlow) against the built warehouse
+	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) parse --quiet
+	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(BIN)/mf validate-configs
+
 summary: install ## Print the row counts of the main tables and where the warehouse is
 	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
 
@@ -89,7 +94,7 @@ rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
 
-test: install test-world test-build test-quality pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
+test: install test-world test-build test-semantic test-quality pytest lint ## Everything: small world, dbt build with all tests, mf validate-configs, pytest, sqlfluff, ruff
 
 test-world: install ## (Re)generate the small test world (deterministic, under a second)
 	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'
@@ -98,6 +103,9 @@ test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
 	$(MAKE) --no-print-directory publish DUCKDB_PATH='$(TEST_DB)' PUBLISHED_PATH='$(TEST_PUBLISHED)'
 	$(MAKE) --no-print-directory report PUBLISHED_PATH='$(TEST_PUBLISHED)' REPORT_PATH='$(TEST_REPORT)'
+
+test-semantic: install
+	$(MAKE) --no-print-directory semantic RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
 
 test-quality: install
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(TEST_RAW_DIR)' --database '$(TEST_DB)' \
