@@ -3,8 +3,9 @@ test warehouse, each compared with the same figure computed in SQL from the mart
 its own where there is one (hires from the period panel, not the monthly one the metric sums; the
 contacted share from the service funnel; satisfied rates from the mart's own column).
 
-mf reads the semantic manifest from the project's target/ (a path it does not let one change), so
-the test parses the project first: it checks the YAML as it is, not the last build's."""
+mf reads the semantic manifest from <project>/target/ (a path it does not let one change): the test
+parses a scratch copy of the project, so it checks the YAML as it is now and never touches the
+project's own target/."""
 
 import csv
 import os
@@ -17,32 +18,42 @@ import pytest
 from worlds import DBT, PROJECT_DIR, run
 
 MF = Path(sys.executable).parent / "mf"
+# What dbt parses (files, then folders): the project without target/, data/ or .venv/.
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
+PROJECT_FOLDERS = ("models", "macros", "seeds", "analyses", "tests")
 
 
 @pytest.fixture(scope="module")
 def mf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The environment mf runs in: a fresh semantic manifest, and a copy of the warehouse.
+    """The environment mf runs in: a scratch copy of the project with a fresh semantic manifest,
+    and a copy of the warehouse.
 
     dbt-duckdb opens its file for writing, which the session's read-only connection (conftest)
     blocks; the copy keeps the file's name, the catalog the manifest's relations are named in."""
     source = Path(os.environ.get("DUCKDB_PATH", PROJECT_DIR / "data/test/warehouse.duckdb"))
     assert source.exists(), f"{source}: no warehouse; run `make test-build` first"
     work = tmp_path_factory.mktemp("semantic")
-    copy = work / source.name
-    shutil.copyfile(source, copy)
+    project = work / "project"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        shutil.copyfile(PROJECT_DIR / name, project / name)
+    for name in PROJECT_FOLDERS:
+        shutil.copytree(PROJECT_DIR / name, project / name)
+    database = work / source.name
+    shutil.copyfile(source, database)
     wal = source.with_name(source.name + ".wal")
     if wal.exists():
-        shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        shutil.copyfile(wal, database.with_name(database.name + ".wal"))
     env = {
         **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_PROJECT_DIR": str(project),
+        "DBT_PROFILES_DIR": str(project),
         "DBT_TARGET": "duckdb",
-        "DUCKDB_PATH": str(source.resolve()),
+        "DUCKDB_PATH": str(database),
     }
     done = run([str(DBT), "parse", "--quiet"], env)
     assert done.returncode == 0, done.output[-3000:]
-    return {**env, "DUCKDB_PATH": str(copy)}
+    return env
 
 
 def mf_query(env: dict[str, str], tmp_path: Path, *args: str) -> list[dict[str, str]]:
