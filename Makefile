@@ -13,6 +13,8 @@ DUCKDB_PATH  ?= data/warehouse.duckdb
 PUBLISHED_PATH ?= data/published/warehouse.duckdb
 # The evaluation report, written from the published marts.
 REPORT_PATH ?= data/report/evaluation.html
+# The dashboard's port on 127.0.0.1.
+DASHBOARD_PORT ?= 8501
 WORLD_SCALE  ?= 0.1
 WORLD_SEED   ?= 42
 WORLD_FORMAT ?= csv
@@ -29,11 +31,12 @@ REJECTION_SCALE ?= 0.05
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR  := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean
+	test-quality lint pytest clean dashboard chromium
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -78,6 +81,9 @@ docs: install ## Docs site (needs a built warehouse): target/static_index.html, 
 summary: install ## Print the row counts of the main tables and where the warehouse is
 	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
 
+dashboard: install ## Serve the dashboard over PUBLISHED_PATH on http://127.0.0.1:8501 (DASHBOARD_PORT=…)
+	$(BIN)/python -m smallfirms.dashboard --database '$(PUBLISHED_PATH)' --port $(DASHBOARD_PORT)
+
 call-list: install ## Export a call list: make call-list AGENCY=54011 (all agencies without AGENCY)
 	$(BIN)/python -m smallfirms.call_list --database '$(PUBLISHED_PATH)' \
 		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
@@ -89,7 +95,10 @@ rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
 
-test: install test-world test-build test-quality pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
+test: install chromium test-world test-build test-quality pytest lint ## Everything: small world, dbt build with all tests, pytest, sqlfluff, ruff
+
+chromium: ## Install Debian's chromium for the browser test if it is missing (needs root; else it skips)
+	@scripts/ensure-chromium.sh
 
 test-world: install ## (Re)generate the small test world (deterministic, under a second)
 	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'
