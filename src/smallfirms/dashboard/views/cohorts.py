@@ -98,7 +98,7 @@ def _pairs_chart(small: pd.DataFrame) -> alt.Chart:
         alt.Chart(small)
         .mark_bar()
         .encode(
-            x=alt.X("firms:Q", title="firms"),
+            x=alt.X("firms:Q", title="firms", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("pilot_agency_code:N", title="pair (pilot agency)"),
             yOffset=alt.YOffset("cohort:N", sort=["pilot", "control"]),
             color=alt.Color(
@@ -125,7 +125,7 @@ def _smd_chart(balance: pd.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=alt.X("smd:Q", title="standardized mean difference (pilot − control)"),
-            y=alt.Y("label:N", title=None, sort=order),
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
                 "flag:N",
                 title=None,

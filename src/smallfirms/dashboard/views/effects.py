@@ -99,7 +99,7 @@ def _forest(rows: pd.DataFrame) -> alt.LayerChart:
         data.interval(a, b) for a, b in zip(shown["ci_low"], shown["ci_high"], strict=True)
     ]
     order = list(rows["label"])
-    y = alt.Y("label:N", title=None, sort=order)
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=240))
     x_scale = alt.Scale(domain=[low, high], nice=True)
     tooltip = [
         alt.Tooltip("label:N", title="row"),

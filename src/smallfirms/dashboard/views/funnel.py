@@ -77,7 +77,7 @@ def _chart(rows: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(shown)
         .mark_bar(color="#1f5f99")
         .encode(
-            x=alt.X("n_firms:Q", title="firms"),
+            x=alt.X("n_firms:Q", title="firms", axis=alt.Axis(tickMinStep=1, format="d")),
             y=y,
             tooltip=["stage", "n_firms", "share"],
         )

@@ -135,7 +135,10 @@ def _chart(rows: pd.DataFrame, references: dict[str, float]) -> alt.LayerChart:
             .encode(
                 y=alt.Y("rate:Q", scale=y_scale),
                 stroke=alt.Stroke(
-                    "reference:N", title="reference", scale=alt.Scale(range=["#c2612b", "#555"])
+                    "reference:N",
+                    title="reference",
+                    scale=alt.Scale(range=["#c2612b", "#555"]),
+                    legend=alt.Legend(labelLimit=320),
                 ),
             )
         )

@@ -92,7 +92,12 @@ def _prospects_chart(firms: pd.DataFrame) -> alt.Chart:
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X("prospects:Q", title="prospects", stack="zero"),
+            x=alt.X(
+                "prospects:Q",
+                title="prospects",
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
             y=alt.Y("code_agence:N", title="agency", sort="-x", axis=alt.Axis(labelOverlap=False)),
             color=alt.Color(
                 "kind:N",
