@@ -15,6 +15,8 @@ PUBLISHED_PATH ?= data/published/warehouse.duckdb
 REPORT_PATH ?= data/report/evaluation.html
 # The dashboard's port on 127.0.0.1.
 DASHBOARD_PORT ?= 8501
+# The published marts as Parquet files (make export-parquet), for tools that read Parquet.
+PARQUET_DIR ?= data/published/parquet
 WORLD_SCALE  ?= 0.1
 WORLD_SEED   ?= 42
 WORLD_FORMAT ?= csv
@@ -36,7 +38,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean dashboard chromium
+	test-quality lint pytest clean dashboard chromium export-parquet
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -67,6 +69,10 @@ build: install ## Pre-flight check of the raw files, then dbt build (seeds, mode
 publish: install ## Publish the marts of a successful build to PUBLISHED_PATH, the file BI reads (atomic swap)
 	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
 		--run-results target/run_results.json
+
+export-parquet: install ## Publish as make publish does, plus one Parquet file per mart in PARQUET_DIR/marts/
+	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
+		--run-results target/run_results.json --parquet-dir '$(PARQUET_DIR)'
 
 quality: install ## great-expectations: raw contract suites (reported) and marts invariants (fail); Data Docs in data/quality
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(RAW_DATA_DIR)' --database '$(DUCKDB_PATH)' \
