@@ -6,6 +6,7 @@ as the marts have rows to draw), show a figure read here from the marts, show su
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,9 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
+import yaml
+
+from smallfirms.dashboard.views import cohorts, effects, funnel, satisfaction, targeting
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -367,3 +371,18 @@ def test_app_says_one_line_when_the_published_file_is_missing(tmp_path, monkeypa
         f"{tmp_path / 'missing.duckdb'}: no published warehouse here; run `make run` first "
         "(or set PUBLISHED_PATH to a file written by `make publish`)"
     ]
+
+
+def test_dashboard_exposure_lists_the_marts_the_pages_read():
+    """The exposure's depends_on is what the pages query, and its url is the local address."""
+    read = {
+        name
+        for view in (targeting, cohorts, effects, satisfaction, funnel)
+        for sql in view.QUERIES.values()
+        for name in re.findall(r"\bmarts\.(\w+)", sql)
+    }
+    exposures = yaml.safe_load(Path("models/marts/_exposures.yml").read_text(encoding="utf-8"))
+    dashboard = next(e for e in exposures["exposures"] if e["name"] == "dashboard")
+    declared = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in dashboard["depends_on"]}
+    assert declared == read
+    assert dashboard["url"] == "http://127.0.0.1:8501"
