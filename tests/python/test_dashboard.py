@@ -358,19 +358,33 @@ def test_launcher_says_one_line_when_the_published_file_is_missing(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_app_says_one_line_when_the_published_file_is_missing(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "no published warehouse here; run `make run` first"),
+        ("not a database", "cannot read the published marts (IO Error"),
+        ("empty database", "cannot read the published marts (Catalog Error"),
+    ],
+)
+def test_app_says_one_line_when_the_published_file_is_unusable(
+    tmp_path, monkeypatch, content, expected
+):
     from streamlit.testing.v1 import AppTest
 
     import smallfirms.dashboard
 
-    monkeypatch.setenv("PUBLISHED_PATH", str(tmp_path / "missing.duckdb"))
+    path = tmp_path / "published.duckdb"
+    if content == "not a database":
+        path.write_text("hello", encoding="utf-8")
+    elif content == "empty database":
+        duckdb.connect(str(path)).close()
+    monkeypatch.setenv("PUBLISHED_PATH", str(path))
     app = Path(smallfirms.dashboard.__file__).with_name("app.py")
     at = AppTest.from_file(str(app), default_timeout=60).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        f"{tmp_path / 'missing.duckdb'}: no published warehouse here; run `make run` first "
-        "(or set PUBLISHED_PATH to a file written by `make publish`)"
-    ]
+    messages = [e.value for e in at.error]
+    assert len(messages) == 1 and "\n" not in messages[0]
+    assert messages[0].startswith(f"{path}: {expected}"), messages
 
 
 def test_dashboard_exposure_lists_the_marts_the_pages_read():
