@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 import yaml
+from streamlit.testing.v1 import AppTest
 
+import smallfirms.dashboard
 from smallfirms.dashboard.views import cohorts, effects, funnel, satisfaction, targeting
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -369,10 +372,6 @@ def test_launcher_says_one_line_when_the_published_file_is_missing(tmp_path):
 def test_app_says_one_line_when_the_published_file_is_unusable(
     tmp_path, monkeypatch, content, expected
 ):
-    from streamlit.testing.v1 import AppTest
-
-    import smallfirms.dashboard
-
     path = tmp_path / "published.duckdb"
     if content == "not a database":
         path.write_text("hello", encoding="utf-8")
@@ -400,3 +399,32 @@ def test_dashboard_exposure_lists_the_marts_the_pages_read():
     declared = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in dashboard["depends_on"]}
     assert declared == read
     assert dashboard["url"] == "http://127.0.0.1:8501"
+
+
+def test_a_new_publication_is_read_at_the_next_run(tmp_path, monkeypatch):
+    """The app caches per file version: after an atomic swap it shows the new figures."""
+    path = tmp_path / "published.duckdb"
+    shutil.copy(_published(), path)
+    monkeypatch.setenv("PUBLISHED_PATH", str(path))
+    app = Path(smallfirms.dashboard.__file__).with_name("app.py")
+    at = AppTest.from_file(str(app), default_timeout=60).run()
+
+    def prospects() -> str:
+        return next(m.value for m in at.metric if m.label == "Prospects")
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        (before,) = con.execute(
+            "select count(*) from marts.prospect_targeting where is_prospect"
+        ).fetchone()
+    assert prospects() == f"{before:,}"
+    # The next publication: one prospect fewer, swapped in as smallfirms.publish does.
+    new = tmp_path / "next.duckdb"
+    shutil.copy(path, new)
+    with duckdb.connect(str(new)) as con:
+        con.execute(
+            "delete from marts.prospect_targeting where siret = "
+            "(select min(siret) from marts.prospect_targeting where is_prospect)"
+        )
+    os.replace(new, path)
+    at.run()
+    assert prospects() == f"{before - 1:,}"
