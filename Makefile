@@ -13,6 +13,10 @@ DUCKDB_PATH  ?= data/warehouse.duckdb
 PUBLISHED_PATH ?= data/published/warehouse.duckdb
 # The evaluation report, written from the published marts.
 REPORT_PATH ?= data/report/evaluation.html
+# The dashboard's port on 127.0.0.1.
+DASHBOARD_PORT ?= 8501
+# The published marts as Parquet files (make export-parquet), for tools that read Parquet.
+PARQUET_DIR ?= data/published/parquet
 WORLD_SCALE  ?= 0.1
 WORLD_SEED   ?= 42
 WORLD_FORMAT ?= csv
@@ -29,11 +33,12 @@ REJECTION_SCALE ?= 0.05
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR  := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean semantic test-semantic
+	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,6 +70,10 @@ publish: install ## Publish the marts of a successful build to PUBLISHED_PATH, t
 	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
 		--run-results target/run_results.json
 
+export-parquet: install ## Publish as make publish does, plus one Parquet file per mart in PARQUET_DIR/marts/
+	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
+		--run-results target/run_results.json --parquet-dir '$(PARQUET_DIR)'
+
 quality: install ## great-expectations: raw contract suites (reported) and marts invariants (fail); Data Docs in data/quality
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(RAW_DATA_DIR)' --database '$(DUCKDB_PATH)' \
 		--docs-dir data/quality
@@ -83,6 +92,9 @@ semantic: install ## Validate the semantic layer (mf validate-configs, MetricFlo
 summary: install ## Print the row counts of the main tables and where the warehouse is
 	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
 
+dashboard: install ## Serve the dashboard over PUBLISHED_PATH on http://127.0.0.1:8501 (DASHBOARD_PORT=…)
+	$(BIN)/python -m smallfirms.dashboard --database '$(PUBLISHED_PATH)' --port $(DASHBOARD_PORT)
+
 call-list: install ## Export a call list: make call-list AGENCY=54011 (all agencies without AGENCY)
 	$(BIN)/python -m smallfirms.call_list --database '$(PUBLISHED_PATH)' \
 		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
@@ -94,7 +106,10 @@ rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
 
-test: install test-world test-build test-semantic test-quality pytest lint ## Everything: small world, dbt build with all tests, mf validate-configs, pytest, sqlfluff, ruff
+test: install chromium test-world test-build test-semantic test-quality pytest lint ## Everything: small world, dbt build with all tests, mf validate-configs, pytest (browser test included), sqlfluff, ruff
+
+chromium: ## Install Debian's chromium for the browser test if it is missing (needs root; else it skips)
+	@scripts/ensure-chromium.sh
 
 test-world: install ## (Re)generate the small test world (deterministic, under a second)
 	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'

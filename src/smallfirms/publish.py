@@ -7,9 +7,15 @@ with `os.replace`. A reader that holds the old published file open keeps reading
 a new connection sees the new one, never a mix. It refuses to publish when the dbt run results
 are missing or show an `error` or `fail`; the previous publication is then left untouched.
 
+With `--parquet-dir`, the new publication is also written as one Parquet file per table
+(`<dir>/<schema>/<table>.parquet`) for tools that read Parquet rather than DuckDB files or whose
+DuckDB driver is too old for this file's storage format. Each file is swapped in atomically; the
+set of files is not (a reader listing the folder during an export can see files of two
+publications), and the files of tables no longer published are removed.
+
     python -m smallfirms.publish --database data/warehouse.duckdb \
         --out data/published/warehouse.duckdb [--run-results target/run_results.json] \
-        [--schemas marts]
+        [--schemas marts] [--parquet-dir data/published/parquet]
 """
 
 from __future__ import annotations
@@ -198,6 +204,38 @@ def publish(
     return publication
 
 
+def export_parquet(
+    published: Path, out_dir: Path, schemas: Sequence[str] = ("marts",)
+) -> list[Path]:
+    """One Parquet file per table of the schemas of the published file, each swapped in."""
+    written: list[Path] = []
+    with duckdb.connect(str(published), read_only=True) as con:
+        catalog = con.execute("select current_database()").fetchone()[0]
+        relations = source_relations(con, catalog, schemas)
+        for schema in sorted({schema for schema, _, _ in relations}):
+            folder = out_dir / schema
+            folder.mkdir(parents=True, exist_ok=True)
+            names = [name for relation_schema, name, _ in relations if relation_schema == schema]
+            for name in names:
+                path = folder / f"{name}.parquet"
+                tmp = folder / f".{name}.{uuid.uuid4().hex}.tmp"
+                try:
+                    con.execute(
+                        f"copy (select * from {quote(schema)}.{quote(name)}) "
+                        f"to {quote_literal(tmp)} (format parquet)"
+                    )
+                    _fsync(tmp)
+                    os.replace(tmp, path)
+                finally:
+                    _remove_quietly(tmp)
+                written.append(path)
+            # A table that is no longer published must not linger as a Parquet file.
+            for stale in folder.glob("*.parquet"):
+                if stale.stem not in names:
+                    _remove_quietly(stale)
+    return written
+
+
 def metadata_json(publication: Publication, run_results: Path, results: dict) -> str:
     """The content of _publication.json."""
     meta = results.get("metadata") or {}
@@ -242,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         default=["marts"],
         help="schemas to publish (default: marts)",
     )
+    parser.add_argument(
+        "--parquet-dir",
+        type=Path,
+        help="also write each published table as <dir>/<schema>/<table>.parquet",
+    )
     args = parser.parse_args(argv)
     try:
         publication = publish(args.database, args.out, args.run_results, args.schemas)
@@ -252,10 +295,19 @@ def main(argv: list[str] | None = None) -> int:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"publish failed, previous publication kept: {first_line}")
         return 1
+    parquet: list[Path] = []
+    if args.parquet_dir:
+        try:
+            parquet = export_parquet(args.out, args.parquet_dir, args.schemas)
+        except (duckdb.Error, OSError) as exc:
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(f"published to {args.out}, but the Parquet export failed: {first_line}")
+            return 1
     print(
         f"Published {len(publication.tables)} tables ({publication.total_rows:,} rows) "
         f"of schema(s) {', '.join(args.schemas)} from {publication.source} "
         f"to {publication.destination}"
+        + (f"; {len(parquet)} Parquet files in {args.parquet_dir}" if args.parquet_dir else "")
     )
     return 0
 

@@ -1,0 +1,130 @@
+"""Read the published marts and format their figures; no Streamlit here, so tests can use it.
+
+The dashboard reads only the published copy of the marts (PUBLISHED_PATH, written by
+`smallfirms.publish`), never the build file: a connection held on the build file would make the
+next `dbt build` fail on its lock. Each read opens a read-only connection and closes it, so a new
+publication (an atomic rename) is seen at the next read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+DEFAULT_PUBLISHED_PATH = Path("data/published/warehouse.duckdb")
+SCHEMA = "marts"
+SUPPRESSED = "suppressed"
+UNBOUNDED = "unbounded"
+MISSING = "–"
+
+
+class DashboardDataError(Exception):
+    """The published file cannot be read; the message is the one line shown."""
+
+
+def published_path() -> Path:
+    """The published DuckDB file: PUBLISHED_PATH, or the default of `make publish`."""
+    value = os.environ.get("PUBLISHED_PATH", "").strip()
+    return Path(value) if value else DEFAULT_PUBLISHED_PATH
+
+
+def check_published(path: Path) -> None:
+    """Raise DashboardDataError with one line when path is not a published file."""
+    if not path.is_file():
+        raise DashboardDataError(
+            f"{path}: no published warehouse here; run `make run` first "
+            "(or set PUBLISHED_PATH to a file written by `make publish`)"
+        )
+
+
+def read_tables(path: Path, queries: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """Run each named query on a read-only connection to path; one line on any failure."""
+    check_published(path)
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return {name: con.execute(sql).df() for name, sql in queries.items()}
+    except duckdb.Error as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DashboardDataError(f"{path}: cannot read the published marts ({first_line})") from exc
+
+
+def absent(value: object) -> bool:
+    """NULL in the mart: None, NaN or pandas' NA."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def count(value: object) -> str:
+    """A count of firms or answers: 1,637."""
+    return MISSING if absent(value) else f"{int(value):,}"
+
+
+def signed(value: object, digits: int = 3) -> str:
+    """An effect or an SMD: +0.205, -0.012; an infinite interval bound is "unbounded"."""
+    if absent(value):
+        return MISSING
+    number = float(value)
+    if math.isinf(number):
+        return UNBOUNDED
+    return f"{number:+.{digits}f}"
+
+
+def plain(value: object, digits: int = 3) -> str:
+    """A statistic without sign: a standard error, a mean, an F statistic."""
+    return MISSING if absent(value) else f"{float(value):,.{digits}f}"
+
+
+def interval(low: object, high: object) -> str:
+    """A confidence interval: [+0.109, +0.297]."""
+    return f"[{signed(low)}, {signed(high)}]"
+
+
+def p_value(value: object) -> str:
+    """A p-value: 0.012, 0.0009, < 0.0001 (0 from a bootstrap: no draw reached the statistic)."""
+    if absent(value):
+        return MISSING
+    p = float(value)
+    if p < 0.0001:
+        return "< 0.0001"
+    return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
+
+
+def percent(value: object) -> str:
+    """A rate or a share: 66.0 %."""
+    return MISSING if absent(value) else f"{100 * float(value):.1f} %"
+
+
+def cell(value: object, is_suppressed: object, formatter=count) -> str:
+    """A mart cell as shown: "suppressed" under the publishing rule (never 0), else formatted."""
+    if is_suppressed is True or (not absent(is_suppressed) and bool(is_suppressed)):
+        return SUPPRESSED
+    return formatter(value)
+
+
+PROJECT_FILE = Path(__file__).resolve().parents[3] / "dbt_project.yml"
+
+
+def project_var(name: str, project_file: Path = PROJECT_FILE) -> object:
+    """A var of dbt_project.yml (e.g. the confidence level), or None when it cannot be read.
+
+    Marts carry the figures; the few parameters no mart repeats are read where they are set."""
+    try:
+        with open(project_file, encoding="utf-8") as handle:
+            return (yaml.safe_load(handle).get("vars") or {}).get(name)
+    except (OSError, yaml.YAMLError, AttributeError):
+        return None
+
+
+def interval_title() -> str:
+    """The interval's column title: "95 % interval" from var confidence_level."""
+    level = project_var("confidence_level")
+    try:
+        return f"{100 * float(level):g} % interval"
+    except (TypeError, ValueError):
+        return "confidence interval"
