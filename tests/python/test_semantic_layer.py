@@ -8,6 +8,7 @@ parses a scratch copy of the project, so it checks the YAML as it is now and nev
 project's own target/."""
 
 import csv
+import json
 import os
 import shutil
 import sys
@@ -54,6 +55,23 @@ def mf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     done = run([str(DBT), "parse", "--quiet"], env)
     assert done.returncode == 0, done.output[-3000:]
     return env
+
+
+def test_every_semantic_model_element_and_metric_is_described(mf_env):
+    manifest = json.loads((Path(mf_env["DBT_PROJECT_DIR"]) / "target/manifest.json").read_text())
+    models = manifest["semantic_models"].values()
+    metrics = manifest["metrics"].values()
+    assert models and metrics, "no semantic model or no metric in the manifest"
+    items = [(f"semantic model {m['name']}", m["description"]) for m in models]
+    items += [
+        (f"{m['name']}.{element['name']}", element["description"])
+        for m in models
+        for kind in ("entities", "dimensions", "measures")
+        for element in m[kind]
+    ]
+    items += [(f"metric {m['name']}", m["description"]) for m in metrics]
+    bare = sorted(name for name, text in items if not (text or "").strip() or "{{" in text)
+    assert not bare, f"undescribed (or with an unrendered doc()): {bare}"
 
 
 def mf_query(env: dict[str, str], tmp_path: Path, *args: str) -> list[dict[str, str]]:
