@@ -55,7 +55,7 @@ printf '%s\n' "$PGPASSWORD" > "$PG_TMP/pwfile"
 chown postgres: "$PG_TMP/pwfile"
 chmod 600 "$PG_TMP/pwfile"
 
-say "initdb and start PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PGPORT ($PG_TMP)"
+say "initdb and start PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT ($PG_TMP)"
 as_postgres "$PG_BIN/initdb" -D "$PG_TMP/data" -U postgres --pwfile="$PG_TMP/pwfile" \
     --auth-host=scram-sha-256 --auth-local=peer -E UTF8 --locale=C.UTF-8 >"$PG_TMP/initdb.log" 2>&1 \
     || { cat "$PG_TMP/initdb.log" >&2; fail "initdb failed"; }
