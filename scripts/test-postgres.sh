@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 TEST_SCALE=${TEST_SCALE:-0.02}
 WORLD_SEED=${WORLD_SEED:-42}
-RAW_DIR=${PG_TEST_RAW_DIR:-data/test-postgres/raw}
+RAW_DIR=data/test-postgres/raw
 WORK=data/test-postgres
 
 say() { printf 'test-postgres: %s\n' "$*"; }
