@@ -38,7 +38,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet
+	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -129,6 +129,9 @@ test-quality: install
 pytest: install
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' \
 		PUBLISHED_PATH='$(abspath $(TEST_PUBLISHED))' $(BIN)/python -m pytest
+
+test-postgres: install ## The build and its tests on a throw-away PostgreSQL server (root; installs Debian's postgresql if missing)
+	TEST_SCALE='$(TEST_SCALE)' WORLD_SEED='$(WORLD_SEED)' scripts/test-postgres.sh
 
 lint: install ## sqlfluff (dbt templater, DuckDB dialect) and ruff
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint models macros tests analyses

@@ -95,7 +95,7 @@ complete as (
         row_number() over (
             partition by assignments.cell
             -- rounding makes equal sums tie exactly; the path then orders comparison codes
-            order by round(assignments.total_distance, 9) asc, assignments.assignment_path asc
+            order by {{ round_double("assignments.total_distance", 9) }} asc, assignments.assignment_path asc
         ) as assignment_rank
     from assignments
     inner join cells

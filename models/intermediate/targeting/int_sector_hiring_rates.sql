@@ -37,7 +37,8 @@ rated as (
         headcount_estimate,
         lookback_hires,
         case
-            when headcount_estimate > 0 then lookback_hires / headcount_estimate
+            when headcount_estimate > 0
+                then cast(lookback_hires as {{ type_double() }}) / headcount_estimate
         end as sector_hiring_rate,
         cast(n_recruiting_establishments as {{ type_double() }}) / n_establishments as sector_recruiting_share,
         n_establishments >= {{ var('min_sector_establishments') }} as is_large_enough,
