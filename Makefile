@@ -33,7 +33,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean
+	test-quality lint pytest clean test-spark
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ test: install test-world test-build test-quality pytest lint ## Everything: smal
 
 test-world: install ## (Re)generate the small test world (deterministic, under a second)
 	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'
+
+test-spark: install test-world ## Models and data tests on Spark (local session) on the small world, marts compared with DuckDB
+	TEST_RAW_DIR='$(TEST_RAW_DIR)' scripts/test-spark.sh
 
 test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
