@@ -38,7 +38,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
-	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres
+	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -113,6 +113,9 @@ chromium: ## Install Debian's chromium for the browser test if it is missing (ne
 
 test-world: install ## (Re)generate the small test world (deterministic, under a second)
 	$(BIN)/python -m smallfirms.generate --scale $(TEST_SCALE) --seed $(WORLD_SEED) --out '$(TEST_RAW_DIR)'
+
+test-spark: install test-world ## Models and data tests on Spark (local session) on the small world, marts compared with DuckDB
+	TEST_RAW_DIR='$(TEST_RAW_DIR)' scripts/test-spark.sh
 
 test-build: install
 	$(MAKE) --no-print-directory build RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'

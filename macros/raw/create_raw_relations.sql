@@ -37,3 +37,49 @@
     {%- endif -%}
     select 1 as raw_relations_created
 {%- endmacro %}
+
+{#- Spark reads NAME.csv or NAME.parquet in place too: one all-text view per file. Its line number is
+    not Spark's row order (a file is read in parallel splits): each line is ordered by the offset of
+    the split it came from, then by its position in that split, which is its place in the file. -#}
+{% macro spark__create_raw_relations() -%}
+    {%- if execute -%}
+        {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') | replace('`', '') -%}
+        {%- do run_query('create database if not exists raw') -%}
+        {#- Spark lists the folder's files without reading them (the path column only). -#}
+        {%- set listed = run_query("select path from binaryFile.`" ~ raw_dir ~ "/*.{csv,parquet}`").columns[0].values() -%}
+        {%- for node in graph.sources.values() if node.schema == 'raw' -%}
+            {%- set name = node.identifier -%}
+            {%- set found = [] -%}
+            {%- for path in listed if path.split('/')[-1] in (name ~ '.csv', name ~ '.parquet') -%}
+                {%- do found.append(path) -%}
+            {%- endfor -%}
+            {%- if found | length == 0 -%}
+                {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ".csv: file-level error, missing file (no " ~ name ~ ".csv nor " ~ name ~ ".parquet)") }}
+            {%- elif found | length > 1 -%}
+                {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ": file-level error, both " ~ name ~ ".csv and " ~ name ~ ".parquet exist; keep one") }}
+            {%- endif -%}
+            {%- set path = found[0] -%}
+            {%- if path.endswith('.parquet') -%}
+                {%- set columns = run_query("select * from parquet.`" ~ path ~ "` limit 0").column_names -%}
+                {%- set scan = "select *, input_file_block_start() as _block_start, monotonically_increasing_id() as _position from parquet.`" ~ path ~ "`" -%}
+                {%- set fields -%}
+                    {%- for column in columns %}cast(`{{ column }}` as string) as `{{ column }}`{{ ', ' if not loop.last }}{% endfor -%}
+                {%- endset -%}
+                {%- set numbered = "select cast(row_number() over (order by _block_start, _position) as bigint) as _raw_line, " ~ fields ~ " from (" ~ scan ~ ")" -%}
+            {%- else -%}
+                {#- The header names the columns; every field is parsed as text with the contract's quoting. -#}
+                {%- set header = run_query("select value from text.`" ~ path ~ "` where input_file_block_start() = 0 limit 1").columns[0].values()[0] -%}
+                {%- set columns = header | replace('\ufeff', '') | replace('"', '') | replace('\r', '') | trim -%}
+                {%- set schema -%}
+                    {%- for column in columns.split(',') %}`{{ column | trim }}` string{{ ', ' if not loop.last }}{% endfor -%}
+                {%- endset -%}
+                {%- set scan = "select value, input_file_block_start() as _block_start, monotonically_increasing_id() as _position from text.`" ~ path ~ "` where value <> ''" -%}
+                {%- set lines = "select cast(row_number() over (order by _block_start, _position) - 1 as bigint) as _raw_line, value from (" ~ scan ~ ")" -%}
+                {%- set numbered = "select _raw_line, from_csv(value, '" ~ schema ~ "', map('sep', ',', 'quote', '\"', 'escape', '\"')) as _fields from (" ~ lines ~ ") where _raw_line > 0" -%}
+                {%- set numbered = "select _raw_line, _fields.* from (" ~ numbered ~ ")" -%}
+            {%- endif -%}
+            {%- do run_query("create or replace view raw." ~ name ~ " as " ~ numbered) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1 as raw_relations_created
+{%- endmacro %}

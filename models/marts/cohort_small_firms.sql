@@ -45,6 +45,7 @@ members as (
         targeted.naf_section,
         targeted.sector_hiring_rate,
         targeted.hiring_potential_score,
+        -- a double, not a decimal: Spark divides by the literal 365.25 in decimal(18, 6)
         cast({{ dbt.datediff('targeted.created_date', calendar_bound('baseline'), 'day') }} as {{ type_double() }})
         / 365.25 as firm_age_years,
         agency_roles.cohort = 'pilot' and actions.siret is not null as is_treated

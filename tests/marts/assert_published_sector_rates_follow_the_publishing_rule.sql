@@ -40,6 +40,6 @@ where
         not is_suppressed
         and (
             published_hires != computed_hires
-            or coalesce(published_rate != computed_rate, published_rate is null != (computed_rate is null))
+            or coalesce(published_rate != computed_rate, (published_rate is null) != (computed_rate is null))
         )
     )

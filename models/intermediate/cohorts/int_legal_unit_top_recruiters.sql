@@ -46,7 +46,8 @@ large_units as (
 ranked as (
     select
         *,
-        row_number() over (order by lookback_offers_filled desc, siren asc) as recruiter_rank
+        -- bigint on every engine (Spark's row_number is a 4-byte int)
+        cast(row_number() over (order by lookback_offers_filled desc, siren asc) as bigint) as recruiter_rank
     from large_units
 )
 

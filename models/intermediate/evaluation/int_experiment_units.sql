@@ -30,9 +30,9 @@ units as (
         cohort,
         -- assignment is by firm: each legal unit is its own cluster
         siren as cluster_id,
-        cast(null as varchar) as pair_id,
-        cast(null as varchar) as code_region,
-        cast(null as varchar) as type_territoire,
+        cast(null as {{ dbt.type_string() }}) as pair_id,
+        cast(null as {{ dbt.type_string() }}) as code_region,
+        cast(null as {{ dbt.type_string() }}) as type_territoire,
         cast(null as boolean) as is_contacted
     from large_recruiters
 )

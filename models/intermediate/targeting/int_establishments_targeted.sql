@@ -65,14 +65,15 @@ ranked as (
     select
         *,
         case
+            -- bigint on every engine (Spark's row_number is a 4-byte int)
             when is_prospect
-                then row_number() over (
+                then cast(row_number() over (
                     partition by code_agence, is_prospect
                     order by
                         case when is_priority_prospect then 0 else 1 end asc,
                         hiring_potential_score desc,
                         siret asc
-                )
+                ) as bigint)
         end as rank_in_agency
     from flagged
 )
