@@ -213,6 +213,16 @@ def node_timings(target: Path) -> list[dict]:
     return rows
 
 
+def _drop_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    kinds = con.execute(
+        "select 'table' from duckdb_tables() where schema_name = ? and table_name = ?"
+        " union all select 'view' from duckdb_views() where schema_name = ? and view_name = ?",
+        [schema, name, schema, name],
+    ).fetchall()
+    for (kind,) in kinds:
+        con.execute(f'drop {kind} "{schema}"."{name}"')
+
+
 def _drop_replayed(con: duckdb.DuckDBPyConnection) -> None:
     """Drop what a replayed model created beside the built one (untimed), so disk use stays flat."""
     created = con.execute(
@@ -255,6 +265,10 @@ def replay_seconds(target: Path, database: Path, work: Path, timings: list[dict]
             if not path.exists() or path.suffix != ".sql":
                 continue
             sql = path.read_text(encoding="utf-8")
+            if node["resource_type"] == "model" and "__dbt_tmp" not in sql:
+                # e.g. an incremental model's first run creates its table in place: drop the built
+                # one first (untimed), as the build started without it
+                _drop_relation(con, node["schema"], node.get("alias") or node["name"])
             start = time.perf_counter()
             try:
                 con.execute(sql).fetchall()
