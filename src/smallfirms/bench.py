@@ -53,6 +53,7 @@ class Timed:
     seconds: float
     peak_rss_bytes: int
     output: str
+    returncode: int = 0
 
 
 def _tree_rss(root: int) -> int:
@@ -81,7 +82,7 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run_timed(cmd: list[str], env: dict[str, str], poll: float = 0.1) -> Timed:
+def run_timed(cmd: list[str], env: dict[str, str], poll: float = 0.1, check: bool = True) -> Timed:
     """Run a command, polling the resident memory of its process tree; fail with its output."""
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -97,10 +98,10 @@ def run_timed(cmd: list[str], env: dict[str, str], poll: float = 0.1) -> Timed:
     seconds = time.perf_counter() - start
     reader.join()
     output = "".join(chunks)
-    if process.returncode != 0:
+    if check and process.returncode != 0:
         tail = "\n".join(output.splitlines()[-15:])
         raise BenchError(f"{' '.join(cmd[:3])} … failed (exit {process.returncode}):\n{tail}")
-    return Timed(seconds, peak, output)
+    return Timed(seconds, peak, output, process.returncode)
 
 
 def load_average() -> float:
@@ -185,9 +186,9 @@ def append_held(raw: Path, held: Path) -> None:
 # dbt and its artefacts
 
 
-def dbt(env: dict[str, str], target: Path, *args: str) -> Timed:
+def dbt(env: dict[str, str], target: Path, *args: str, check: bool = True) -> Timed:
     cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", str(target)]
-    return run_timed(cmd + ["--log-path", str(target / "logs")], env)
+    return run_timed(cmd + ["--log-path", str(target / "logs")], env, check=check)
 
 
 def node_timings(target: Path) -> list[dict]:
@@ -334,9 +335,16 @@ def bench_scale(scale: float, seed: int, work: Path, dbt_vars: str | None) -> di
     day = hold_back_last_day(raw, held)
 
     print(f"scale {scale}: dbt build …", flush=True)
-    build = dbt(env, target, "build", *vars_args)
+    # A failing data test still gives a complete build to time: it is recorded, not fatal.
+    (target / "run_results.json").unlink(missing_ok=True)
+    build = dbt(env, target, "build", *vars_args, check=False)
+    if not (target / "run_results.json").exists():
+        tail = "\n".join(build.output.splitlines()[-15:])
+        raise BenchError(f"dbt build failed before running (exit {build.returncode}):\n{tail}")
     timings = node_timings(target)
     failed = [r["name"] for r in timings if r["status"] in ("error", "fail")]
+    if failed:
+        print(f"scale {scale}: the build had failures: {', '.join(failed)}", flush=True)
     result["build"] = {
         "seconds": round(build.seconds, 2),
         "peak_rss_bytes": build.peak_rss_bytes,
