@@ -29,6 +29,10 @@ TEST_SCALE    ?= 0.02
 # The rejection table: K null worlds of this scale.
 K               ?= 20
 REJECTION_SCALE ?= 0.05
+# The benchmark: world scales (6 = national, every region: tens of minutes), dbt --vars if any.
+BENCH_SCALES ?= 0.1,1.0,6
+BENCH_OUT    ?= data/bench/bench.json
+BENCH_VARS   ?=
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR  := $(CURDIR)
@@ -37,7 +41,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation test test-world test-build \
+.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation bench test test-world test-build \
 	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark
 
 help: ## List the targets
@@ -105,6 +109,10 @@ rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K 
 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
+
+bench: install ## Benchmark worlds at BENCH_SCALES: build time, memory, incremental run, overhead vs targets
+	$(BIN)/python -m smallfirms.bench --scales '$(BENCH_SCALES)' --out '$(BENCH_OUT)' \
+		--work data/bench/work $(if $(BENCH_VARS),--dbt-vars '$(BENCH_VARS)')
 
 test: install chromium test-world test-build test-semantic test-quality pytest lint ## Everything: small world, dbt build with all tests, mf validate-configs, pytest (browser test included), sqlfluff, ruff
 

@@ -1,5 +1,7 @@
 -- The counting rule: a CDI, or a CDD of more than 31 days; temporary work (CTT) never counts.
-{{ config(materialized='table') }}
+-- A view: a filter of the deduplicated table, read by two models (jobseeker status, look-back hires);
+-- writing its millions of rows again cost more than filtering twice (README, Performance).
+{{ config(materialized='view') }}
 
 with
 

@@ -1,0 +1,249 @@
+"""An incremental run of the hire-declaration fact equals a full refresh of the same data.
+
+One scale-0.02 world (seed 42) is split into two deliveries of `hire_declarations.csv`:
+- the first holds the rows declared before the cut day, except a few declared in the three days
+  before it, held back to arrive late;
+- the second, appended to the file, holds the late rows, the rows declared from the cut day on, a
+  re-delivered declaration_id (a `duplicate_id`), a second declaration of an already loaded hire
+  (merged by int_hires_deduplicated) and a row whose declaration date does not parse (`bad_type`).
+
+The first delivery is built, the second appended and run incrementally; the final file is built
+with --full-refresh into another warehouse; every table of staging, intermediate and marts that
+depends on the hire declarations must match row for row. The same incremental run with a look-back
+of 0 days must miss exactly the late rows, which shows the run really was incremental.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from worlds import dbt_build, generate, query
+
+SCALE, SEED = "0.02", "42"
+CUT_DAY = date(2018, 3, 1)
+LATE_DAYS = 3
+FILE = "hire_declarations.csv"
+# Every model that depends on the hire declarations, with all they read (`@`); the statistics run
+# with few replications (their results are compared, not judged).
+SELECT = ["@base_dpae__hire_declarations"]
+VARS = {"bootstrap_reps": 99, "design_bootstrap_reps": 19}
+# Seeds and models: the data tests are `make test`'s business.
+OPTIONS = ["--exclude-resource-type", "unit_test", "test"]
+# Stamped with the run's start time, so never equal between two builds.
+RUN_STAMPED = {("rejected_rows", "detected_at")}
+
+
+def _build(
+    raw: Path, database: Path, work: Path, *extra: str, select: list[str] = SELECT, **dbt_vars: int
+) -> None:
+    args = ["--select", *select, *OPTIONS, "--vars", json.dumps({**VARS, **dbt_vars}), *extra]
+    done = dbt_build(raw, database, work, *args)
+    assert done.returncode == 0, done.output[-3000:]
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _hire_key(row: dict[str, str]) -> tuple[str, ...]:
+    return row["siret"], row["nir"], row["date_embauche"], row["nature_contrat"]
+
+
+def _day(row: dict[str, str]) -> date:
+    return date.fromisoformat(row["date_declaration"][:10])
+
+
+def _split(rows: list[dict[str, str]]) -> tuple[list[dict], list[dict], dict[str, list[str]]]:
+    """The two deliveries, and the declaration ids planted in the second, by kind."""
+    # Late rows come from the days before the last one of the first delivery, so that even without
+    # look-back they fall before its latest declaration.
+    late_days = (CUT_DAY - timedelta(days=LATE_DAYS), CUT_DAY - timedelta(days=1))
+    first, late, new = [], [], []
+    for row in rows:
+        day = _day(row)
+        if day >= CUT_DAY:
+            new.append(row)
+        elif late_days[0] <= day < late_days[1] and len(late) < 5:
+            late.append(row)
+        else:
+            first.append(row)
+    assert len(late) == 5 and new, "the test world has no rows around the cut day"
+    hire_keys = Counter(_hire_key(r) for r in rows)
+    valid_cdi = [r for r in first if r["nature_contrat"] == "CDI" and hire_keys[_hire_key(r)] == 1]
+    valid_cdi = valid_cdi[:2]
+    stamp = f"{CUT_DAY.isoformat()} 10:00:00"
+    reused_id = {**valid_cdi[0], "date_declaration": stamp}
+    second_declaration = {
+        **valid_cdi[1],
+        "declaration_id": "DINC0000001",
+        "date_declaration": stamp,
+    }
+    undated = {**valid_cdi[1], "declaration_id": "DINC0000002", "date_declaration": "01/03/2018"}
+    second = late + new + [reused_id, second_declaration, undated]
+    planted = {
+        "late": [r["declaration_id"] for r in late],
+        "reused_id": [reused_id["declaration_id"]],
+        "second_declaration": [second_declaration["declaration_id"]],
+        "undated": [undated["declaration_id"]],
+    }
+    return first, second, planted
+
+
+def _tables(database: Path) -> list[tuple[str, str]]:
+    sql = """
+        select table_schema, table_name from information_schema.tables
+        where table_schema in ('staging', 'intermediate', 'marts') order by 1, 2
+    """
+    return [(s, t) for s, t in query(database, sql)]
+
+
+def _differences(left: Path, right: Path, schema: str, table: str) -> int:
+    """Rows of one table that are not in the other (both ways, duplicates counted). Doubles are
+    compared to 12 significant digits: parallel sums may move their last bits."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_catalog = 'l' and table_schema = ? and table_name = ?"
+            " order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+        exprs = [
+            f"printf('%.12g', \"{c}\")" if t in ("DOUBLE", "FLOAT") else f'"{c}"'
+            for c, t in columns
+            if (table, c) not in RUN_STAMPED
+        ]
+        select = ", ".join(exprs)
+        l_rel, r_rel = f"l.{schema}.{table}", f"r.{schema}.{table}"
+        sql = f"""
+            select count(*) from (
+                (select {select} from {l_rel} except all select {select} from {r_rel})
+                union all
+                (select {select} from {r_rel} except all select {select} from {l_rel})
+            )
+        """
+        return con.execute(sql).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("incremental")
+    final = work / "raw_final"
+    generate(final, SCALE, SEED)
+    header, rows = _read(final / FILE)
+    first, second, planted = _split(rows)
+    _write(final / FILE, header, first + second)
+
+    delivered = work / "raw_delivered"
+    shutil.copytree(final, delivered)
+    _write(delivered / FILE, header, first)
+
+    incremental, refreshed = work / "incremental.duckdb", work / "refreshed.duckdb"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(_build, delivered, incremental, work / "t_first"),
+            pool.submit(_build, final, refreshed, work / "t_full", "--full-refresh"),
+        ]
+        for job in jobs:
+            job.result()
+
+    # The second delivery is appended; the same warehouse is copied for a run without look-back.
+    shutil.copyfile(final / FILE, delivered / FILE)
+    no_lookback = work / "no_lookback.duckdb"
+    shutil.copyfile(incremental, no_lookback)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(_build, delivered, incremental, work / "t_inc"),
+            pool.submit(
+                _build,
+                delivered,
+                no_lookback,
+                work / "t_inc0",
+                select=["base_dpae__hire_declarations"],
+                hire_declarations_lookback_days=0,
+            ),
+        ]
+        for job in jobs:
+            job.result()
+    return {
+        "incremental": incremental,
+        "refreshed": refreshed,
+        "no_lookback": no_lookback,
+        "planted": planted,
+        "raw_rows": len(first) + len(second),
+    }
+
+
+def test_every_table_depending_on_hires_matches_a_full_refresh(worlds: dict) -> None:
+    tables = _tables(worlds["refreshed"])
+    assert ("staging", "base_dpae__hire_declarations") in tables
+    assert ("intermediate", "int_establishment_month_outcomes") in tables
+    assert ("marts", "eval_effects") in tables
+    assert _tables(worlds["incremental"]) == tables
+    different = {
+        f"{schema}.{table}": n
+        for schema, table in tables
+        if (n := _differences(worlds["incremental"], worlds["refreshed"], schema, table))
+    }
+    assert different == {}
+
+
+def test_the_second_delivery_is_loaded_with_its_rules(worlds: dict) -> None:
+    base = "staging.base_dpae__hire_declarations"
+    db, planted = worlds["incremental"], worlds["planted"]
+    assert query(db, f"select count(*) from {base}") == [(worlds["raw_rows"],)]
+    rules = dict(
+        query(
+            db,
+            f"select declaration_id, coalesce(rejection_rule, 'valid') from {base}"
+            " where raw_line = (select max(raw_line) from staging.base_dpae__hire_declarations"
+            " as b where b.declaration_id = base_dpae__hire_declarations.declaration_id)"
+            " and declaration_id in (select unnest(?))",
+            [sum(planted.values(), [])],
+        )
+    )
+    assert all(rules[i] == "valid" for i in planted["late"] + planted["second_declaration"])
+    assert rules[planted["reused_id"][0]] == "duplicate_id"
+    assert rules[planted["undated"][0]] == "bad_type"
+    (merged,) = planted["second_declaration"]
+    hires = query(
+        db,
+        "select n_declarations from intermediate.int_hires_deduplicated as h"
+        " inner join staging.stg_dpae__hire_declarations as s"
+        " on h.siret = s.siret and h.person_id = s.person_id and h.hire_date = s.hire_date"
+        " and h.nature_contrat = s.nature_contrat where s.declaration_id = ?",
+        [merged],
+    )
+    assert hires == [(2,)]
+    rejected = query(
+        db,
+        "select rule from marts.rejected_rows where source_table = 'hire_declarations'"
+        " and raw_key = ?",
+        [planted["reused_id"][0]],
+    )
+    assert rejected == [("duplicate_id",)]
+
+
+def test_without_look_back_exactly_the_late_rows_are_missed(worlds: dict) -> None:
+    sql = "select declaration_id from staging.base_dpae__hire_declarations"
+    full = {r[0] for r in query(worlds["refreshed"], sql)}
+    seen = {r[0] for r in query(worlds["no_lookback"], sql)}
+    assert full - seen == set(worlds["planted"]["late"])
