@@ -46,10 +46,10 @@ trimmed as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-    select max(declared_at) as latest_declared_at from {{ this }}
-    where rejection_rule is null
-),
+    watermark as (
+        select max(declared_at) as latest_declared_at from {{ this }}
+        where rejection_rule is null
+    ),
 {% endif %}
 
 -- Incremental runs read the rows declared in the window, and rows without a usable declaration date
@@ -58,31 +58,35 @@ watermark as (
 to_load as (
     select trimmed.*
     from trimmed
-    {%- if is_incremental() %}
-    cross join watermark
-    where
-        watermark.latest_declared_at is null
-        or {{ safe_timestamp('trimmed.date_declaration') }} is null
-        or cast({{ safe_timestamp('trimmed.date_declaration') }} as date)
-        not between {{ dbt.cast("'" ~ var('contract_min_date') ~ "'", api.Column.translate_type('date')) }}
-        and {{ dbt.cast("'" ~ var('contract_max_date') ~ "'", api.Column.translate_type('date')) }}
-        or {{ safe_timestamp('trimmed.date_declaration') }}
-        >= {{ dbt.dateadd('day', -1 * var('hire_declarations_lookback_days'), 'watermark.latest_declared_at') }}
+    {% if is_incremental() -%}
+        cross join watermark
+        where
+            watermark.latest_declared_at is null
+            or {{ safe_timestamp('trimmed.date_declaration') }} is null
+            or cast({{ safe_timestamp('trimmed.date_declaration') }} as date)
+            not between {{ dbt.cast("'" ~ var('contract_min_date') ~ "'", api.Column.translate_type('date')) }}
+            and {{ dbt.cast("'" ~ var('contract_max_date') ~ "'", api.Column.translate_type('date')) }}
+            or {{ safe_timestamp('trimmed.date_declaration') }}
+            >= {{ dbt.dateadd('day', -1 * var('hire_declarations_lookback_days'), 'watermark.latest_declared_at') }}
     {%- endif %}
 ),
 
 {% if is_incremental() %}
 -- The first line of each re-delivered declaration_id already loaded: a later copy is a duplicate_id,
 -- as in a full refresh.
-loaded_keys as (
-    select
-        loaded.declaration_id,
-        min(loaded.raw_line) as first_raw_line
-    from {{ this }} as loaded
-    inner join (select distinct declaration_id from to_load) as delivered
-        on loaded.declaration_id = delivered.declaration_id
-    group by loaded.declaration_id
-),
+    delivered_ids as (
+        select distinct declaration_id from to_load
+    ),
+
+    loaded_keys as (
+        select
+            loaded.declaration_id,
+            min(loaded.raw_line) as first_raw_line
+        from {{ this }} as loaded
+        inner join delivered_ids
+            on loaded.declaration_id = delivered_ids.declaration_id
+        group by loaded.declaration_id
+    ),
 {% endif %}
 
 typed as (
@@ -102,7 +106,7 @@ typed as (
     left join establishments on to_load.siret = establishments.siret
     left join natures on to_load.nature_contrat = natures.nature_contrat
     {%- if is_incremental() %}
-    left join loaded_keys on to_load.declaration_id = loaded_keys.declaration_id
+        left join loaded_keys on to_load.declaration_id = loaded_keys.declaration_id
     {%- endif %}
 ),
 
