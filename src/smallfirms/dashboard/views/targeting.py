@@ -49,10 +49,9 @@ def render() -> None:
 
     st.subheader("Ranked prospects")
     top = st.slider("Prospects listed", 5, 100, 20, step=5)
-    ranked = prospects.sort_values(
-        ["hiring_potential_score", "rank_in_agency", "siret"], ascending=[False, True, True]
-    )
-    if agency != ALL:
+    if agency == ALL:  # ranks are per agency: across agencies, the score orders the list
+        ranked = prospects.sort_values(["hiring_potential_score", "siret"], ascending=[False, True])
+    else:
         ranked = prospects.sort_values(["rank_in_agency", "siret"])
     shown = ranked.head(top)
     table = pd.DataFrame(
