@@ -33,8 +33,9 @@ import pandas as pd
 from scipy import stats
 
 from smallfirms.estimate import (
+    Cells,
     WildClusterBootstrap,
-    crv1,
+    hc1,
     invert_test,
     pair_assignments,
     unit_changes,
@@ -106,6 +107,8 @@ def analytic_mde(
     if n_pilot < 2 or n_control < 2:
         return math.nan, math.nan
     variance = float(np.var(y, ddof=1))
+    if not variance > 0:
+        return math.nan, math.nan  # a constant outcome: no test, no MDE
     if clusters is None:
         icc, design_effect, df = 0.0, 1.0, len(y) - 2
     else:
@@ -127,16 +130,20 @@ def simulated_mde_clustered(
     pairs: np.ndarray,
     settings: DesignSettings,
 ) -> tuple[float, int]:
-    """(MDE, assignments): agency-pair swaps, each tested by the wild cluster bootstrap."""
-    labels, pair_codes = np.unique(np.asarray(pairs).astype(str), return_inverse=True)
-    swaps = pair_assignments(len(labels), settings.max_assignments, settings.seed)
-    weights = webb_weights(len(np.unique(clusters)), settings.reps, settings.seed)
+    """(MDE, assignments): agency-pair swaps, each tested by the wild cluster bootstrap; the
+    firms collapsed to cells so that each swap costs O(agencies). NaN for a constant outcome,
+    whose t statistic is undefined."""
+    if not np.ptp(y) > 0:
+        return math.nan, 0
+    cells = Cells.collapse(clusters, pairs, is_pilot, y=y)
+    swaps = pair_assignments(len(np.unique(cells.pairs)), settings.max_assignments, settings.seed)
+    pair_codes = np.unique(cells.pairs, return_inverse=True)[1]
+    weights = webb_weights(cells.n_clusters, settings.reps, settings.seed)
     thresholds = []
     for swap in swaps:
-        assignment = np.where(swap[pair_codes], ~is_pilot, is_pilot)
-        x = np.column_stack([np.ones(len(y)), assignment.astype(float)])
-        boot = WildClusterBootstrap(y, x, 1, clusters, weights)
-        estimate, std_error = crv1(y, x, 1, clusters)
+        sums = cells.sums("y", np.where(swap[pair_codes], ~cells.pilot, cells.pilot))
+        boot = WildClusterBootstrap(sums, 1, weights)
+        estimate, std_error = sums.crv1(1)
         low, _ = invert_test(boot.p_value, estimate, std_error, 1 - settings.alpha, sides=(-1.0,))
         thresholds.append(detection_threshold(low))
     return _quantile(np.array(thresholds), settings.power), len(swaps)
@@ -145,7 +152,10 @@ def simulated_mde_clustered(
 def simulated_mde_firm_level(
     y: np.ndarray, is_pilot: np.ndarray, settings: DesignSettings
 ) -> tuple[float, int]:
-    """(MDE, permutations): random re-assignments of the pilot firms, HC1 t intervals."""
+    """(MDE, permutations): random re-assignments of the pilot firms, HC1 t intervals. NaN for
+    a constant outcome (e.g. every top recruiter hires in both windows)."""
+    if not np.ptp(y) > 0:
+        return math.nan, 0
     rng = np.random.default_rng(settings.seed)
     n, n_pilot = len(y), int(is_pilot.sum())
     quantile = stats.t.ppf(1 - settings.alpha / 2, n - 2)
@@ -153,13 +163,8 @@ def simulated_mde_firm_level(
     for _ in range(settings.max_assignments):
         assignment = np.zeros(n, dtype=bool)
         assignment[rng.choice(n, n_pilot, replace=False)] = True
-        x = np.column_stack([np.ones(n), assignment.astype(float)])
-        xtx_inv = np.linalg.inv(x.T @ x)
-        beta = xtx_inv @ (x.T @ y)
-        residuals = y - x @ beta
-        meat = (x * residuals[:, None] ** 2).T @ x
-        variance = n / (n - 2) * (xtx_inv @ meat @ xtx_inv)[1, 1]
-        thresholds.append(detection_threshold(beta[1] - quantile * math.sqrt(variance)))
+        beta, std_error = hc1(y, np.column_stack([np.ones(n), assignment.astype(float)]), 1)
+        thresholds.append(detection_threshold(beta - quantile * std_error))
     return _quantile(np.array(thresholds), settings.power), settings.max_assignments
 
 

@@ -12,17 +12,20 @@ Designs (experiments.md, outcomes and estimates):
   we estimate on: one row per unit, and cluster-robust variances that do not count the thousands of
   unit effects as parameters.
 - **Small firms (ITT)**: assignment is by agency, 18 agencies in 9 pairs. Standard error: CRV1 by
-  agency (pyfixest). p-value and confidence interval: the restricted wild cluster bootstrap (WCR,
-  Webb's six-point weights, `reps` replications, fixed seed) of MacKinnon & Webb, the CI found by
-  inverting the test (the set of effects it does not reject). Second opinion: randomization
-  inference, swapping which agency of each pair is the pilot (all 2^pairs assignments when there
-  are at most `randomization_max_assignments`, else a seeded sample), on the CRV1 t statistic.
+  agency (a test holds it against pyfixest). p-value and confidence interval: the restricted wild
+  cluster bootstrap (WCR, Webb's six-point weights, `reps` replications, fixed seed) of MacKinnon &
+  Webb, the CI found by inverting the test (the set of effects it does not reject). Second
+  opinion: randomization inference, swapping which agency of each pair is the pilot (all 2^pairs
+  assignments when there are at most `randomization_max_assignments`, else a seeded sample), on
+  the CRV1 t statistic.
 - **Small firms (TOT)**: the change in the outcome on `contacted`, instrumented by pilot assignment
-  (just identified: ITT / share contacted). Estimate and CRV1 SE from pyfixest's IV; p-value and CI
+  (just identified: ITT / share contacted). Estimate and CRV1 SE of the IV (held against
+  pyfixest's in a test); p-value and CI
   from the wild bootstrap Anderson-Rubin test (the ITT regression of `Δy − b × contacted` on the
   pilot indicator, inverted over b), which stays valid with few clusters and a weak first stage.
 - **Large recruiters**: assignment is by firm, so heteroskedasticity-robust (HC1) errors on the
-  change regression, i.e. robust to any correlation between a firm's two periods; t(n − 2) CI.
+  change regression (held against pyfixest's in a test), i.e. robust to any correlation between
+  a firm's two periods; t(n − 2) CI.
 - **Satisfaction**: answer level (a firm answers at most once per survey wave). `ITT`: pilot −
   control satisfied share in the evaluation window; `ITT_DiD`: the same difference net of the one
   in the baseline window (`satisfied ~ pilot + evaluation + pilot × evaluation`). Both clustered by
@@ -32,9 +35,13 @@ Why the bootstrap is written here rather than called from `wildboottest`: that p
 pyfixest's `Feols.wildboottest`, which wraps it) returns a p-value for the null 0 only, with no CI,
 and takes about 0.2 s a call (0.8 s through its own class, which recompiles its numba kernels each
 time). A CI by test inversion needs some 60 bootstrap tests per estimate and the evaluation has
-about a hundred estimates. The WCR11 bootstrap of a linear model reduces to a G × G matrix applied
-to the G × B weights (Roodman et al. 2019, "Fast and wild"), a few milliseconds in numpy. A test
-checks that, given the same weights, it returns wildboottest's bootstrap t statistics and p-value.
+about a hundred estimates, each with 512 pair swaps for randomization inference.
+
+Why it scales: OLS, CRV1 errors and the WCR11 bootstrap of a linear model need only the per-cluster
+sums X_g'X_g and X_g'y_g (Roodman et al. 2019, "Fast and wild"). They are summed once per estimate
+in O(firms); every bootstrap test, pair swap (assignment is by agency, so the rows of a cluster
+collapse into a few cells) and shifted outcome after that is O(agencies). A test checks that,
+given the same weights, the bootstrap returns wildboottest's t statistics and p-value.
 """
 
 from __future__ import annotations
@@ -42,7 +49,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -97,6 +105,10 @@ class Settings:
 
 # --------------------------------------------------------------------------------------------
 # Linear algebra of one regression: y on X, the coefficient of column j, clusters.
+#
+# OLS, its CRV1 error and the wild cluster bootstrap need only, per cluster, X_g'X_g and X_g'y_g
+# (Roodman et al. 2019, "Fast and wild"). They are summed once, in O(N); every regression after
+# that (a bootstrap test, a pair swap, a shifted outcome) costs O(G).
 # --------------------------------------------------------------------------------------------
 
 
@@ -106,20 +118,84 @@ def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
     return codes, len(labels)
 
 
+@dataclass(frozen=True)
+class ClusterSums:
+    """The regression y = X beta + u reduced to its per-cluster sums: `xgxg` (G × k × k) holds
+    X_g'X_g, `xgy` (G × k) holds X_g'y_g, `n_obs` counts the observations."""
+
+    xgxg: np.ndarray
+    xgy: np.ndarray
+    n_obs: int
+
+    @classmethod
+    def from_rows(cls, y: np.ndarray, x: np.ndarray, clusters: np.ndarray) -> ClusterSums:
+        codes, n_clusters = _cluster_codes(clusters)
+        return cls.from_codes(np.asarray(y, dtype=float), x, codes, n_clusters)
+
+    @classmethod
+    def from_codes(
+        cls,
+        y: np.ndarray,
+        x: np.ndarray,
+        codes: np.ndarray,
+        n_clusters: int,
+        count: np.ndarray | None = None,
+    ) -> ClusterSums:
+        """With `count`, row i stands for count[i] observations that share its regressors and
+        whose outcomes sum to y[i] (a cell); without, for one observation."""
+        count = np.ones(len(y)) if count is None else np.asarray(count, dtype=float)
+        k = x.shape[1]
+        xgxg = np.empty((n_clusters, k, k))
+        for a in range(k):
+            for b in range(a, k):
+                xgxg[:, a, b] = xgxg[:, b, a] = np.bincount(
+                    codes, weights=count * x[:, a] * x[:, b], minlength=n_clusters
+                )
+        xgy = np.column_stack(
+            [np.bincount(codes, weights=x[:, a] * y, minlength=n_clusters) for a in range(k)]
+        )
+        return cls(xgxg, xgy, int(round(count.sum())))
+
+    @property
+    def n_clusters(self) -> int:
+        return self.xgy.shape[0]
+
+    @cached_property
+    def xtx_inv(self) -> np.ndarray:
+        return np.linalg.inv(self.xgxg.sum(axis=0))
+
+    @cached_property
+    def beta(self) -> np.ndarray:
+        return self.xtx_inv @ self.xgy.sum(axis=0)
+
+    @property
+    def small_sample_factor(self) -> float:
+        """G/(G-1) × (N-1)/(N-k), as Stata, pyfixest and wildboottest apply it."""
+        g, n, k = self.n_clusters, self.n_obs, self.xgy.shape[1]
+        return g / (g - 1) * (n - 1) / (n - k)
+
+    def crv1(self, j: int) -> tuple[float, float]:
+        """OLS coefficient j and its CRV1 standard error."""
+        scores = self.xgy - self.xgxg @ self.beta  # X_g'û_g
+        c = scores @ self.xtx_inv[j]
+        return float(self.beta[j]), float(math.sqrt(self.small_sample_factor * np.sum(c**2)))
+
+    def iv_crv1(self, endogenous: ClusterSums, j: int) -> tuple[float, float]:
+        """The just-identified IV coefficient of the regressor `endogenous` (whose sums on the
+        same X are given) when it replaces column j of X, column j serving as its instrument;
+        and its CRV1 standard error. With Z = X: beta = (Z'W)^-1 Z'y, W being X with column j
+        replaced, and V = factor × (Z'W)^-1 [sum_g Z_g'û_g û_g'Z_g] (W'Z)^-1."""
+        zgw = self.xgxg.copy()
+        zgw[:, :, j] = endogenous.xgy
+        zw_inv = np.linalg.inv(zgw.sum(axis=0))
+        beta = zw_inv @ self.xgy.sum(axis=0)
+        c = (self.xgy - zgw @ beta) @ zw_inv[j]
+        return float(beta[j]), float(math.sqrt(self.small_sample_factor * np.sum(c**2)))
+
+
 def crv1(y: np.ndarray, x: np.ndarray, j: int, clusters: np.ndarray) -> tuple[float, float]:
-    """OLS coefficient j and its CRV1 standard error, small-sample factor
-    G/(G-1) × (N-1)/(N-k) as Stata, pyfixest and wildboottest apply it."""
-    codes, n_clusters = _cluster_codes(clusters)
-    n, k = x.shape
-    xtx_inv = np.linalg.inv(x.T @ x)
-    beta = xtx_inv @ (x.T @ y)
-    residuals = y - x @ beta
-    scores = np.zeros((n_clusters, k))
-    np.add.at(scores, codes, x * residuals[:, None])
-    meat = scores.T @ scores
-    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
-    variance = factor * (xtx_inv @ meat @ xtx_inv)[j, j]
-    return float(beta[j]), float(math.sqrt(variance))
+    """OLS coefficient j of y on x and its CRV1 standard error, clustered by `clusters`."""
+    return ClusterSums.from_rows(y, x, clusters).crv1(j)
 
 
 def webb_weights(n_clusters: int, reps: int, seed: int) -> np.ndarray:
@@ -128,62 +204,72 @@ def webb_weights(n_clusters: int, reps: int, seed: int) -> np.ndarray:
     return WEBB_POINTS[rng.integers(0, len(WEBB_POINTS), size=(n_clusters, reps))]
 
 
-@dataclass
 class WildClusterBootstrap:
-    """The restricted wild cluster bootstrap (WCR11) of H0: beta_j = r in y = X beta + u.
+    """The restricted wild cluster bootstrap (WCR11) of H0: beta_j = r in y - b z = X beta + u.
 
-    Built once per regression; `t_stats(r)` and `p_value(r)` are then cheap for any r, so the
-    test can be inverted into a confidence interval. `weights` is G × B (clusters in sorted
-    label order).
+    `sums` are the cluster sums of y; `shift`, when given, those of z on the same X (the
+    Anderson-Rubin test of the TOT inverts over b); `weights` is G × B (clusters in sorted label
+    order). Every quantity of the test is affine in (r, b): the restricted estimate, the
+    residual scores and the bootstrap numerators and spreads. Their three parts (constant, r,
+    b) are computed once, the G × G × B products among them, so that `t_statistic`,
+    `bootstrap_t` and `p_value` at any (r, b) cost O(B): cheap enough to invert the test.
     """
 
-    y: np.ndarray
-    x: np.ndarray
-    j: int
-    clusters: np.ndarray
-    weights: np.ndarray
-    _codes: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._codes, self.n_clusters = _cluster_codes(self.clusters)
-        n, k = self.x.shape
-        if self.weights.shape[0] != self.n_clusters:
+    def __init__(
+        self,
+        sums: ClusterSums,
+        j: int,
+        weights: np.ndarray,
+        shift: ClusterSums | None = None,
+    ) -> None:
+        if weights.shape[0] != sums.n_clusters:
             raise ValueError("one row of weights per cluster is needed")
-        self._xtx_inv = np.linalg.inv(self.x.T @ self.x)
-        self._ssc = self.n_clusters / (self.n_clusters - 1) * (n - 1) / (n - k)
-        # per cluster: X_g'X_g (G × k × k) and X_g'y_g (G × k)
-        self._xgxg = np.zeros((self.n_clusters, k, k))
-        np.add.at(self._xgxg, self._codes, self.x[:, :, None] * self.x[:, None, :])
-        self._xgy = np.zeros((self.n_clusters, k))
-        np.add.at(self._xgy, self._codes, self.x * self.y[:, None])
-        self._xgx_j = self._xgxg[:, :, self.j]  # X_g'x_j, to shift y by b × x_j cheaply
-        self._rows = self._xtx_inv[self.j]  # R (X'X)^-1 with R selecting coefficient j
-        self.beta = self._xtx_inv @ self._xgy.sum(axis=0)
+        self.j, self.n_clusters, self.weights = j, sums.n_clusters, weights
+        self._ssc = sums.small_sample_factor
+        xtx_inv, xgxg = sums.xtx_inv, sums.xgxg
+        a = xtx_inv[j]  # R (X'X)^-1 with R selecting coefficient j
+        zero = np.zeros_like(sums.xgy)
+        # X_g'y_g in parts: constant, per unit of r (none), per unit of b (minus z's sums)
+        xgy = np.stack([sums.xgy, zero, zero if shift is None else -shift.xgy])
+        beta = xgy.sum(axis=1) @ xtx_inv  # unrestricted estimate, 3 × k (X'X symmetric)
+        self._beta_j = beta[:, j]
+        # restricted estimate beta~ = beta^ - (X'X)^-1 R' (beta^_j - r) / [(X'X)^-1]_jj
+        slope = xtx_inv[:, j] / xtx_inv[j, j]
+        beta_r = beta - np.outer(beta[:, j], slope)
+        beta_r[1] += slope
+        unrestricted = xgy - np.einsum("gkl,pl->pgk", xgxg, beta)  # X_g'û_g, 3 × G × k
+        restricted = xgy - np.einsum("gkl,pl->pgk", xgxg, beta_r)  # X_g'ũ_g
+        self._c_hat = unrestricted @ a  # 3 × G
+        c = restricted @ a  # R (X'X)^-1 X_g'ũ_g, 3 × G
+        # R (X'X)^-1 X_g'X_g (X'X)^-1 X_h'ũ_h: 3 × G × G
+        h = np.einsum("gk,phk->pgh", (xgxg @ a) @ xtx_inv, restricted)
+        spread = (np.einsum("pg,gh->pgh", c, np.eye(self.n_clusters)) - h) @ weights  # 3 × G × B
+        self._numerator = c @ weights  # 3 × B
+        # sum over clusters of the spreads' products, 3 × 3 × B: the squared denominators are a
+        # quadratic form in (1, r, b)
+        self._squares = np.einsum("pgb,qgb->pqb", spread, spread)
 
-    def t_statistic(self, r: float = 0.0) -> float:
+    @classmethod
+    def from_rows(
+        cls, y: np.ndarray, x: np.ndarray, j: int, clusters: np.ndarray, weights: np.ndarray
+    ) -> WildClusterBootstrap:
+        return cls(ClusterSums.from_rows(y, x, clusters), j, weights)
+
+    def t_statistic(self, r: float = 0.0, b: float = 0.0) -> float:
         """The CRV1 t statistic of beta_j - r in the original sample."""
-        scores = self._xgy - self._xgxg @ self.beta  # X_g'û_g
-        c = scores @ self._rows
-        return float((self.beta[self.j] - r) / math.sqrt(self._ssc * np.sum(c**2)))
+        c = self._c_hat[0] + b * self._c_hat[2]
+        beta_j = self._beta_j[0] + b * self._beta_j[2]
+        return float((beta_j - r) / math.sqrt(self._ssc * np.sum(c**2)))
 
-    def bootstrap_t(self, r: float = 0.0) -> np.ndarray:
+    def bootstrap_t(self, r: float = 0.0, b: float = 0.0) -> np.ndarray:
         """The B bootstrap t statistics under H0: beta_j = r."""
-        xtx_inv = self._xtx_inv
-        a = self._rows
-        # restricted estimate: beta~ = beta^ - (X'X)^-1 R (R'(X'X)^-1 R)^-1 (R beta^ - r)
-        beta_r = self.beta - xtx_inv[:, self.j] * (self.beta[self.j] - r) / xtx_inv[self.j, self.j]
-        w = self._xgy - self._xgxg @ beta_r  # X_g'ũ_g, G × k
-        c = w @ a  # R (X'X)^-1 X_g'ũ_g, G
-        # R (X'X)^-1 X_g'X_g (X'X)^-1 X_h'ũ_h, G × G
-        h = (self._xgxg @ a) @ xtx_inv @ w.T
-        numerator = c @ self.weights
-        spread = (np.diag(c) - h) @ self.weights  # G × B
-        denominator = np.sqrt(self._ssc * np.sum(spread**2, axis=0))
-        return numerator / denominator
+        theta = np.array([1.0, r, b])
+        squares = np.tensordot(np.outer(theta, theta), self._squares, axes=2)
+        return theta @ self._numerator / np.sqrt(self._ssc * np.maximum(squares, 0.0))
 
-    def p_value(self, r: float = 0.0) -> float:
+    def p_value(self, r: float = 0.0, b: float = 0.0) -> float:
         """Share of bootstrap |t| above the sample |t| (wildboottest's convention)."""
-        return float(np.mean(np.abs(self.bootstrap_t(r)) > abs(self.t_statistic(r))))
+        return float(np.mean(np.abs(self.bootstrap_t(r, b)) > abs(self.t_statistic(r, b))))
 
 
 def invert_test(
@@ -296,6 +382,63 @@ def _firm_counts(units: pd.DataFrame, magnitude: np.ndarray) -> dict[str, object
     }
 
 
+@dataclass(frozen=True)
+class Cells:
+    """Observations collapsed to cells: one per cluster, pair, pilot flag and `extra` flag.
+
+    Assignment is by cluster, so a swap of the pairs gives every row of a cell the same
+    regressors; a cell's count and outcome totals then stand for its rows in every regression
+    (ClusterSums.from_codes), and randomization inference or the design's simulation costs
+    O(cells) per assignment instead of O(rows).
+    """
+
+    codes: np.ndarray  # cluster code of each cell (sorted label order, as the weights)
+    n_clusters: int
+    pairs: np.ndarray  # pair label of each cell
+    pilot: np.ndarray
+    extra: np.ndarray | None
+    count: np.ndarray
+    totals: dict[str, np.ndarray]
+
+    @classmethod
+    def collapse(
+        cls,
+        clusters: np.ndarray,
+        pairs: np.ndarray,
+        is_pilot: np.ndarray,
+        extra: np.ndarray | None = None,
+        **outcomes: np.ndarray,
+    ) -> Cells:
+        codes, n_clusters = _cluster_codes(clusters)
+        pair_labels, pair_codes = np.unique(np.asarray(pairs).astype(str), return_inverse=True)
+        flags = np.asarray(is_pilot, dtype=np.int64) * 2
+        if extra is not None:
+            flags = flags + np.asarray(extra, dtype=np.int64)
+        key = (codes.astype(np.int64) * len(pair_labels) + pair_codes) * 4 + flags
+        _, first, cell = np.unique(key, return_index=True, return_inverse=True)
+        totals = {
+            name: np.bincount(cell, weights=np.asarray(values, dtype=float))
+            for name, values in outcomes.items()
+        }
+        return cls(
+            codes=codes[first],
+            n_clusters=n_clusters,
+            pairs=pair_labels[pair_codes[first]],
+            pilot=np.asarray(is_pilot, dtype=bool)[first],
+            extra=None if extra is None else np.asarray(extra, dtype=bool)[first],
+            count=np.bincount(cell).astype(float),
+            totals=totals,
+        )
+
+    def sums(self, outcome: str, pilot: np.ndarray | None = None) -> ClusterSums:
+        """The cluster sums of `outcome` on [1, pilot(, extra, pilot × extra)], the cells'
+        own pilot flags unless another assignment of them is given."""
+        x = _design(self.pilot if pilot is None else pilot, self.extra)
+        return ClusterSums.from_codes(
+            self.totals[outcome], x, self.codes, self.n_clusters, self.count
+        )
+
+
 def clustered_effect(
     y: np.ndarray,
     is_pilot: np.ndarray,
@@ -311,40 +454,41 @@ def clustered_effect(
     With `endogenous`, the TOT: the IV coefficient of `endogenous` instrumented by the pilot
     indicator, with the bootstrap Anderson-Rubin p-value and CI.
     """
-    x = _design(is_pilot, extra)
-    j = x.shape[1] - 1
     n_clusters = len(np.unique(clusters))
     row: dict[str, object] = {"n_clusters": n_clusters}
     if n_clusters < 2 or is_pilot.all() or not is_pilot.any():
         return row
+    outcomes = {"y": y} if endogenous is None else {"y": y, "d": endogenous}
+    cells = Cells.collapse(clusters, pairs, is_pilot, extra, **outcomes)
+    j = 1 if extra is None else 3
     weights = webb_weights(n_clusters, settings.reps, settings.seed)
-    itt, itt_se = crv1(y, x, j, clusters)
+    sums = cells.sums("y")
     if endogenous is None:
-        boot = WildClusterBootstrap(y, x, j, clusters, weights)
-        estimate, std_error = itt, itt_se
+        boot = WildClusterBootstrap(sums, j, weights)
+        estimate, std_error = sums.crv1(j)
         p_value = boot.p_value(0.0)
         ci = invert_test(boot.p_value, estimate, std_error, settings.level)
     else:
-        first_stage, _ = crv1(endogenous.astype(float), x, j, clusters)
+        first = cells.sums("d")
+        first_stage = float(first.beta[j])
         row["first_stage"] = first_stage
-        if first_stage == 0:
+        if abs(first_stage) < 1e-12:
             return row
-        estimate = itt / first_stage
-        std_error = _iv_crv1_se(y, endogenous.astype(float), x, j, clusters)
+        estimate, std_error = sums.iv_crv1(first, j)
+        boot = WildClusterBootstrap(sums, j, weights, shift=first)
 
         def ar_p_value(b: float) -> float:
-            shifted = WildClusterBootstrap(y - b * endogenous, x, j, clusters, weights)
-            return shifted.p_value(0.0)
+            return boot.p_value(0.0, b)
 
         p_value = ar_p_value(0.0)
         ci = invert_test(ar_p_value, estimate, std_error, settings.level)
 
     def t_of(assignment: np.ndarray) -> float:
-        beta, se = crv1(y, _design(assignment, extra), j, clusters)
+        beta, se = cells.sums("y", assignment).crv1(j)
         return beta / se if se > 0 else 0.0
 
     p_ri, n_ri = randomization_p_value(
-        t_of, is_pilot, pairs, settings.max_assignments, settings.seed
+        t_of, cells.pilot, cells.pairs, settings.max_assignments, settings.seed
     )
     row.update(
         estimate=estimate,
@@ -358,30 +502,23 @@ def clustered_effect(
     return row
 
 
-def _iv_crv1_se(
-    y: np.ndarray, endogenous: np.ndarray, x: np.ndarray, j: int, clusters: np.ndarray
-) -> float:
-    """CRV1 SE of the just-identified IV coefficient (the column j of x instruments
-    `endogenous`), with pyfixest: the same small-sample factor as the ITT's."""
-    import pyfixest as pf  # slow to import; only the TOT needs it
-
-    data = pd.DataFrame({"y": y, "d": endogenous, "z": x[:, j], "cluster": clusters})
-    fit = pf.feols("y ~ 1 | d ~ z", data=data, vcov={"CRV1": "cluster"})
-    return float(fit.se()["d"])
+def hc1(y: np.ndarray, x: np.ndarray, j: int) -> tuple[float, float]:
+    """OLS coefficient j and its HC1 standard error: n/(n-k) (X'X)^-1 X' diag(û²) X (X'X)^-1."""
+    n, k = x.shape
+    xtx_inv = np.linalg.inv(x.T @ x)
+    beta = xtx_inv @ (x.T @ y)
+    residuals = y - x @ beta
+    c = x @ xtx_inv[j]  # row i's weight in beta_j
+    return float(beta[j]), float(math.sqrt(n / (n - k) * np.sum((c * residuals) ** 2)))
 
 
 def robust_effect(y: np.ndarray, is_pilot: np.ndarray, level: float) -> dict[str, object]:
     """A firm-level-assignment effect: the pilot coefficient of `y ~ 1 + pilot` with HC1 errors
-    (pyfixest) and a t(n - 2) confidence interval."""
-    import pyfixest as pf
-
-    data = pd.DataFrame({"y": y, "pilot": is_pilot.astype(float)})
+    (held against pyfixest in a test) and a t(n - 2) confidence interval."""
     row: dict[str, object] = {"n_clusters": len(y)}
     if len(y) < 3 or is_pilot.all() or not is_pilot.any():
         return row
-    fit = pf.feols("y ~ pilot", data=data, vcov="HC1")
-    estimate = float(fit.coef()["pilot"])
-    std_error = float(fit.se()["pilot"])
+    estimate, std_error = hc1(y, _design(is_pilot), 1)
     df = len(y) - 2
     quantile = stats.t.ppf(0.5 + level / 2, df)
     p_value = float(2 * stats.t.sf(abs(estimate / std_error), df)) if std_error > 0 else math.nan
@@ -651,8 +788,9 @@ def event_study(
             rows.append(row)
             continue
         change = wide[month].to_numpy() - base
-        boot = WildClusterBootstrap(change, x, 1, clusters, weights)
-        estimate, std_error = crv1(change, x, 1, clusters)
+        sums = ClusterSums.from_rows(change, x, clusters)
+        boot = WildClusterBootstrap(sums, 1, weights)
+        estimate, std_error = sums.crv1(1)
         low, high = invert_test(boot.p_value, estimate, std_error, settings.level)
         row.update(estimate=estimate, std_error=std_error, ci_low=low, ci_high=high)
         row["p_value"] = boot.p_value(0.0)

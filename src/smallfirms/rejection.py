@@ -28,17 +28,9 @@ import time
 from pathlib import Path
 
 import duckdb
-import numpy as np
 from scipy import stats
 
-from smallfirms.estimate import (
-    WildClusterBootstrap,
-    _design,
-    crv1,
-    randomization_p_value,
-    unit_changes,
-    webb_weights,
-)
+from smallfirms.estimate import Settings, clustered_effect, unit_changes
 
 METHODS = ("CRV1", "WCR", "RI")
 LEVEL = 0.05
@@ -87,25 +79,20 @@ def world_p_values(database: Path, reps: int, bootstrap_seed: int) -> dict[str, 
             "select * from intermediate.int_experiment_units order by experiment, unit_id"
         ).df()
     changes = unit_changes(periods, units, "small_firms")
-    y = changes["d_hires"].to_numpy(dtype=float)
-    is_pilot = changes["is_pilot"].to_numpy()
-    clusters = changes["cluster_id"].to_numpy()
-    pairs = changes["pair_id"].to_numpy()
-    n_clusters = len(np.unique(clusters))
-    x = _design(is_pilot)
-    beta, se = crv1(y, x, 1, clusters)
-    weights = webb_weights(n_clusters, reps, bootstrap_seed)
-
-    def t_of(assignment: np.ndarray) -> float:
-        b, s = crv1(y, _design(assignment), 1, clusters)
-        return b / s if s > 0 else 0.0
-
-    p_ri, _ = randomization_p_value(t_of, is_pilot, pairs, 4096, bootstrap_seed)
+    settings = Settings(reps=reps, seed=bootstrap_seed, max_assignments=4096)
+    row = clustered_effect(
+        changes["d_hires"].to_numpy(dtype=float),
+        changes["is_pilot"].to_numpy(),
+        changes["cluster_id"].to_numpy(),
+        changes["pair_id"].to_numpy(),
+        settings,
+    )
+    beta, se, n_clusters = row["estimate"], row["std_error"], row["n_clusters"]
     return {
         "estimate": beta,
         "CRV1": float(2 * stats.t.sf(abs(beta / se), n_clusters - 1)),
-        "WCR": WildClusterBootstrap(y, x, 1, clusters, weights).p_value(0.0),
-        "RI": p_ri,
+        "WCR": row["p_value"],
+        "RI": row["p_value_ri"],
         "n_clusters": n_clusters,
     }
 

@@ -58,7 +58,7 @@ def test_detection_threshold_matches_adding_the_effect_and_testing():
     for seed in range(1, 30):  # a placebo whose interval covers 0, as most do
         y, is_pilot, clusters, _ = fixture(1.0, seed=seed)
         x = np.column_stack([np.ones(len(y)), is_pilot.astype(float)])
-        boot = estimate.WildClusterBootstrap(y, x, 1, clusters, weights)
+        boot = estimate.WildClusterBootstrap.from_rows(y, x, 1, clusters, weights)
         beta, se = estimate.crv1(y, x, 1, clusters)
         low, _ = estimate.invert_test(boot.p_value, beta, se, 0.95, sides=(-1.0,))
         if low < 0:
@@ -66,6 +66,21 @@ def test_detection_threshold_matches_adding_the_effect_and_testing():
     threshold = design.detection_threshold(low)
     assert threshold > 0
     for added, detected in ((threshold * 1.05 + 1e-6, True), (threshold * 0.95 - 1e-6, False)):
-        shifted = estimate.WildClusterBootstrap(y + added * is_pilot, x, 1, clusters, weights)
+        shifted = estimate.WildClusterBootstrap.from_rows(
+            y + added * is_pilot, x, 1, clusters, weights
+        )
         rejects = shifted.p_value(0.0) <= 0.05 and beta + added > 0
         assert rejects == detected, (added, threshold)
+
+
+def test_a_constant_outcome_has_no_mde():
+    """Every firm with the same change (every top recruiter hires in both windows): no test
+    statistic exists, so both MDEs are missing rather than a misleading 0."""
+    y, is_pilot, clusters, pairs = fixture(1.0)
+    constant = np.zeros(len(y))
+    assert math.isnan(
+        design.simulated_mde_clustered(constant, is_pilot, clusters, pairs, SETTINGS)[0]
+    )
+    assert math.isnan(design.simulated_mde_firm_level(constant, is_pilot, SETTINGS)[0])
+    assert math.isnan(design.analytic_mde(constant, is_pilot, clusters, 0.05, 0.8)[0])
+    assert math.isnan(design.analytic_mde(constant, is_pilot, None, 0.05, 0.8)[0])

@@ -91,7 +91,7 @@ def test_bootstrap_matches_wildboottest_given_the_same_weights():
     x = np.column_stack([np.ones(len(y)), is_pilot.astype(float)])
     _, n_clusters = np.unique(clusters, return_inverse=True)[0], len(np.unique(clusters))
     weights = estimate.webb_weights(n_clusters, 499, seed=11)
-    ours = estimate.WildClusterBootstrap(y, x, 1, clusters, weights)
+    ours = estimate.WildClusterBootstrap.from_rows(y, x, 1, clusters, weights)
 
     codes = np.unique(clusters, return_inverse=True)[1]
     reference = WildboottestCL(
@@ -115,7 +115,7 @@ def test_confidence_interval_is_the_set_the_bootstrap_test_does_not_reject():
     y, is_pilot, clusters = _clustered_data(seed=5)
     x = np.column_stack([np.ones(len(y)), is_pilot.astype(float)])
     weights = estimate.webb_weights(len(np.unique(clusters)), 999, seed=2)
-    boot = estimate.WildClusterBootstrap(y, x, 1, clusters, weights)
+    boot = estimate.WildClusterBootstrap.from_rows(y, x, 1, clusters, weights)
     beta, se = estimate.crv1(y, x, 1, clusters)
     low, high = estimate.invert_test(boot.p_value, beta, se, 0.95)
     assert low < beta < high
@@ -123,7 +123,7 @@ def test_confidence_interval_is_the_set_the_bootstrap_test_does_not_reject():
     assert boot.p_value(low + step) > 0.05 >= boot.p_value(low - step)
     assert boot.p_value(high - step) > 0.05 >= boot.p_value(high + step)
     # the interval of the shifted outcome is the shifted interval
-    shifted = estimate.WildClusterBootstrap(y + 2.0 * is_pilot, x, 1, clusters, weights)
+    shifted = estimate.WildClusterBootstrap.from_rows(y + 2.0 * is_pilot, x, 1, clusters, weights)
     low2, high2 = estimate.invert_test(shifted.p_value, beta + 2.0, se, 0.95)
     assert (low2, high2) == pytest.approx((low + 2.0, high + 2.0), abs=1e-5)
 
@@ -195,3 +195,70 @@ def test_same_seed_same_table_and_no_estimate_without_both_cohorts():
     lonely = estimate.clustered_effect(y, np.ones(len(y), bool), clusters, pairs, SETTINGS)
     assert lonely.get("estimate") is None
     assert math.isfinite(first["ci_low"]) and math.isfinite(first["ci_high"])
+
+
+def test_iv_standard_error_matches_pyfixest():
+    import pyfixest as pf
+
+    y, is_pilot, clusters = _clustered_data(seed=12)
+    rng = np.random.default_rng(1)
+    contacted = (is_pilot & (rng.random(len(y)) < 0.6)).astype(float)
+    x = np.column_stack([np.ones(len(y)), is_pilot.astype(float)])
+    ours = estimate.ClusterSums.from_rows(y, x, clusters).iv_crv1(
+        estimate.ClusterSums.from_rows(contacted, x, clusters), 1
+    )
+    data = pd.DataFrame({"y": y, "d": contacted, "z": is_pilot.astype(float), "c": clusters})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.feols("y ~ 1 | d ~ z", data=data, vcov={"CRV1": "c"})
+    assert ours[0] == pytest.approx(float(fit.coef()["d"]), rel=1e-10)
+    assert ours[1] == pytest.approx(float(fit.se()["d"]), rel=1e-10)
+
+
+def test_cells_give_the_row_level_regressions_under_every_swap():
+    """Collapsing firms to cells changes no figure: the ITT, its SE, the RI statistics under
+    each pair swap, the bootstrap and the Anderson-Rubin test of a shifted outcome are those of
+    the row-level computation."""
+    y, is_pilot, clusters = _clustered_data(seed=13)
+    pairs = (clusters.astype(int) // 2).astype(str)
+    rng = np.random.default_rng(2)
+    extra = rng.random(len(y)) < 0.5
+    contacted = (is_pilot & (rng.random(len(y)) < 0.6)).astype(float)
+    weights = estimate.webb_weights(len(np.unique(clusters)), 299, seed=4)
+    for evaluation, j in ((None, 1), (extra, 3)):
+        cells = estimate.Cells.collapse(clusters, pairs, is_pilot, evaluation, y=y, d=contacted)
+        assert len(cells.count) < len(y) / 5
+        swaps = estimate.pair_assignments(len(np.unique(pairs)), 4096, seed=1)
+        pair_codes = np.unique(pairs, return_inverse=True)[1]
+        cell_pair_codes = np.unique(cells.pairs, return_inverse=True)[1]
+        for swap in swaps[:8]:
+            rows = np.where(swap[pair_codes], ~is_pilot, is_pilot)
+            collapsed = np.where(swap[cell_pair_codes], ~cells.pilot, cells.pilot)
+            x = estimate._design(rows, evaluation)
+            expected = estimate.crv1(y, x, j, clusters)
+            assert cells.sums("y", collapsed).crv1(j) == pytest.approx(expected, rel=1e-10)
+        x = estimate._design(is_pilot, evaluation)
+        by_rows = estimate.WildClusterBootstrap.from_rows(y, x, j, clusters, weights)
+        by_cells = estimate.WildClusterBootstrap(cells.sums("y"), j, weights)
+        np.testing.assert_allclose(by_cells.bootstrap_t(0.3), by_rows.bootstrap_t(0.3), rtol=1e-9)
+        shifted_rows = estimate.WildClusterBootstrap.from_rows(
+            y - 0.7 * contacted, x, j, clusters, weights
+        )
+        ar = estimate.WildClusterBootstrap(cells.sums("y"), j, weights, shift=cells.sums("d"))
+        assert ar.t_statistic(0.0, 0.7) == pytest.approx(shifted_rows.t_statistic(0.0), rel=1e-9)
+        np.testing.assert_allclose(
+            ar.bootstrap_t(0.0, 0.7), shifted_rows.bootstrap_t(0.0), rtol=1e-9
+        )
+
+
+def test_hc1_standard_error_matches_pyfixest():
+    import pyfixest as pf
+
+    rng = np.random.default_rng(6)
+    is_pilot = rng.random(80) < 0.4
+    y = 2.0 * is_pilot + rng.normal(0, 1 + 2 * is_pilot, 80)
+    ours = estimate.hc1(y, estimate._design(is_pilot), 1)
+    data = pd.DataFrame({"y": y, "pilot": is_pilot.astype(float)})
+    fit = pf.feols("y ~ pilot", data=data, vcov="HC1")
+    assert ours[0] == pytest.approx(float(fit.coef()["pilot"]), rel=1e-10)
+    assert ours[1] == pytest.approx(float(fit.se()["pilot"]), rel=1e-10)
