@@ -33,6 +33,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
+from smallfirms.formatting import MISSING, absent, p_value  # noqa: E402
+
 plt.rcParams.update(
     {
         "svg.hashsalt": "smallfirms-report",
@@ -47,7 +49,6 @@ plt.rcParams.update(
 
 SUPPRESSED = "suppressed"
 UNBOUNDED = "unbounded"
-MISSING = "–"
 PILOT_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f5f99", "#c2612b", "#6b6b6b"
 SUPPRESSED_COLOUR = "#8a5a00"
 SMD_THRESHOLD = 0.1
@@ -68,16 +69,12 @@ class ReportError(Exception):
     """A problem the user can fix; its message is the one line shown."""
 
 
-def _absent(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def fmt(value: object, digits: int = 3) -> str:
     """An estimate or a count as the report writes it (the tests use it to find figures).
 
     Floats are signed (+0.205, -0.012), infinite ones "unbounded"; integers get a space as
     thousands separator (1 637)."""
-    if _absent(value):
+    if absent(value):
         return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -92,21 +89,11 @@ def fmt(value: object, digits: int = 3) -> str:
 
 def fmt_plain(value: object, digits: int = 3) -> str:
     """A statistic without sign: a standard error, an F statistic, an MDE (0.044, 1.31)."""
-    if _absent(value):
+    if absent(value):
         return MISSING
     if isinstance(value, float) and math.isinf(value):
         return UNBOUNDED
     return f"{float(value):,.{digits}f}".replace(",", " ")
-
-
-def fmt_p(value: object) -> str:
-    """A p-value: 0.012, 0.0009, < 0.0001 (0 from the bootstrap: no draw reached the statistic)."""
-    if _absent(value):
-        return MISSING
-    p = float(value)
-    if p < 0.0001:
-        return "< 0.0001"
-    return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
 
 
 def fmt_ci(low: object, high: object) -> str:
@@ -114,7 +101,7 @@ def fmt_ci(low: object, high: object) -> str:
 
 
 def share(value: object) -> str:
-    if _absent(value):
+    if absent(value):
         return MISSING
     return f"{100 * float(value):.1f} %"
 
@@ -237,21 +224,21 @@ than 3 firms, or one firm above 85 % of the total) reads "suppressed".</p>
 
 def _forest(rows: list[dict[str, object]], labels: list[str], title: str) -> str:
     """Estimates and 95 % intervals, one row each; an unbounded end is an arrow at the edge."""
-    shown = [r for r in rows if not r["is_suppressed"] and not _absent(r["estimate"])]
+    shown = [r for r in rows if not r["is_suppressed"] and not absent(r["estimate"])]
     values = [0.0] + [float(r["estimate"]) for r in shown]
-    values += [float(r[b]) for r in shown for b in ("ci_low", "ci_high") if not _absent(r[b])]
+    values += [float(r[b]) for r in shown for b in ("ci_low", "ci_high") if not absent(r[b])]
     values = [v for v in values if math.isfinite(v)]
     pad = 0.08 * (max(values) - min(values)) or 1.0
     left, right = min(values) - pad, max(values) + pad
     figure, axis = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 0.9))
     axis.set_xlim(left, right)
     for position, row in enumerate(reversed(rows)):
-        if row["is_suppressed"] or _absent(row["estimate"]):
+        if row["is_suppressed"] or absent(row["estimate"]):
             _text_at_left(axis, position, SUPPRESSED if row["is_suppressed"] else MISSING)
             continue
         estimate = float(row["estimate"])
-        low = estimate if _absent(row["ci_low"]) else float(row["ci_low"])
-        high = estimate if _absent(row["ci_high"]) else float(row["ci_high"])
+        low = estimate if absent(row["ci_low"]) else float(row["ci_low"])
+        high = estimate if absent(row["ci_high"]) else float(row["ci_high"])
         axis.plot([max(low, left), min(high, right)], [position] * 2, color=PILOT_COLOUR, lw=1.6)
         for end, edge, marker in ((low, left, "<"), (high, right, ">")):
             if math.isinf(end):
@@ -282,8 +269,8 @@ def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
             values = [
                 fmt(r["estimate"]),
                 fmt_ci(r["ci_low"], r["ci_high"]),
-                fmt_p(r["p_value"]),
-                fmt_p(r.get("p_value_ri")),
+                p_value(r["p_value"]),
+                p_value(r.get("p_value_ri")),
                 fmt_plain(r["std_error"]),
             ]
         table.append(
@@ -368,7 +355,7 @@ def section_satisfaction(con: duckdb.DuckDBPyConnection) -> str:
             x = index + (offset - 0.5) * width
             if cell is None:
                 continue
-            if cell["is_suppressed"] or _absent(cell["satisfied_rate"]):
+            if cell["is_suppressed"] or absent(cell["satisfied_rate"]):
                 text = SUPPRESSED if cell["is_suppressed"] else MISSING
                 axis.text(
                     x,
@@ -394,7 +381,7 @@ def section_satisfaction(con: duckdb.DuckDBPyConnection) -> str:
         ("reference_rate_small_firms", "small firms", "--"),
         ("reference_rate_all_firms", "all firms", ":"),
     ):
-        reference = next((r[column] for r in rows if not _absent(r[column])), None)
+        reference = next((r[column] for r in rows if not absent(r[column])), None)
         if reference is not None:
             handles.append(
                 axis.axhline(
@@ -439,7 +426,7 @@ def section_funnel(con: duckdb.DuckDBPyConnection) -> str:
     overall = [r for r in rows if r["is_total"]]
     figure, axis = plt.subplots(figsize=(7.5, 2.4))
     for position, r in enumerate(reversed(overall)):
-        if r["is_suppressed"] or _absent(r["n_firms"]):
+        if r["is_suppressed"] or absent(r["n_firms"]):
             _text_at_left(axis, position, SUPPRESSED if r["is_suppressed"] else MISSING)
             continue
         axis.barh(position, r["n_firms"], color=PILOT_COLOUR)
@@ -473,7 +460,7 @@ def section_balance(con: duckdb.DuckDBPyConnection) -> str:
     for position, r in enumerate(reversed(rows)):
         labels.append(f"{r['experiment']}: {r['covariate']}")
         # eval_balance may or may not carry is_suppressed
-        if r.get("is_suppressed") or _absent(r["smd"]):
+        if r.get("is_suppressed") or absent(r["smd"]):
             _text_at_left(axis, position, SUPPRESSED if r.get("is_suppressed") else MISSING)
             continue
         colour = CONTROL_COLOUR if r["is_imbalanced"] else PILOT_COLOUR
@@ -498,7 +485,7 @@ def section_balance(con: duckdb.DuckDBPyConnection) -> str:
                         str(t["vcov_type"]),
                         fmt_plain(t["f_statistic"], 2),
                         f"({fmt(t['df_num'])}, {fmt(t['df_den'])})",
-                        fmt_p(t["p_value"]),
+                        p_value(t["p_value"]),
                     ]
                     for t in tests
                 ],
@@ -519,7 +506,7 @@ def section_monthly(con: duckdb.DuckDBPyConnection) -> str:
 
     def value(r: dict[str, object], column: str) -> float:
         # a suppressed or empty month is a gap in the line, never a 0
-        if r["is_suppressed"] or _absent(r[column]) or not r["n_units"]:
+        if r["is_suppressed"] or absent(r[column]) or not r["n_units"]:
             return math.nan
         if column == "furthest_jobseeker_hires":  # per firm: the cohorts differ in size
             return float(r[column]) / float(r["n_units"])
@@ -585,11 +572,11 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
     rows = _rows(con, "select * from marts.eval_event_study order by months_from_pilot_start")
     figure, axis = plt.subplots(figsize=(7.5, 2.8))
     for r in rows:
-        if r["is_suppressed"] or _absent(r["estimate"]):
+        if r["is_suppressed"] or absent(r["estimate"]):
             continue
         month = r["months_from_pilot_start"]
         colour = OTHER_COLOUR if month < 0 else PILOT_COLOUR
-        if not _absent(r["ci_low"]) and not _absent(r["ci_high"]):
+        if not absent(r["ci_low"]) and not absent(r["ci_high"]):
             axis.plot([month, month], [r["ci_low"], r["ci_high"]], color=colour, linewidth=1.2)
         axis.plot([month], [r["estimate"]], "o", color=colour, markersize=3)
     axis.axhline(0, color="#888", linewidth=0.8)
@@ -602,7 +589,7 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
     text = (
         f'<p class="note">Joint test that the {fmt(joint.get("n_leads"))} leads are zero: largest '
         f"|t| {fmt_plain(joint.get('leads_max_abs_t'), 2)}, wild bootstrap p-value "
-        f"{fmt_p(joint.get('leads_joint_p_value'))}.</p>"
+        f"{p_value(joint.get('leads_joint_p_value'))}.</p>"
     )
     placebo = ""
     if _has(con, "eval_effects"):

@@ -16,11 +16,13 @@ import duckdb
 import pandas as pd
 import yaml
 
+from smallfirms.formatting import MISSING, absent
+from smallfirms.formatting import p_value as p_value  # the views format with data.p_value
+
 DEFAULT_PUBLISHED_PATH = Path("data/published/warehouse.duckdb")
 SCHEMA = "marts"
 SUPPRESSED = "suppressed"
 UNBOUNDED = "unbounded"
-MISSING = "–"
 
 
 class DashboardDataError(Exception):
@@ -53,13 +55,6 @@ def read_tables(path: Path, queries: dict[str, str]) -> dict[str, pd.DataFrame]:
         raise DashboardDataError(f"{path}: cannot read the published marts ({first_line})") from exc
 
 
-def absent(value: object) -> bool:
-    """NULL in the mart: None, NaN or pandas' NA."""
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def count(value: object) -> str:
     """A count of firms or answers: 1,637."""
     return MISSING if absent(value) else f"{int(value):,}"
@@ -83,16 +78,6 @@ def plain(value: object, digits: int = 3) -> str:
 def interval(low: object, high: object) -> str:
     """A confidence interval: [+0.109, +0.297]."""
     return f"[{signed(low)}, {signed(high)}]"
-
-
-def p_value(value: object) -> str:
-    """A p-value: 0.012, 0.0009, < 0.0001 (0 from a bootstrap: no draw reached the statistic)."""
-    if absent(value):
-        return MISSING
-    p = float(value)
-    if p < 0.0001:
-        return "< 0.0001"
-    return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
 
 
 def percent(value: object) -> str:
