@@ -249,8 +249,11 @@ def replay_seconds(target: Path, database: Path, work: Path, timings: list[dict]
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     sql_seconds = python_seconds = 0.0
     statements = 0
-    limit = os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB")
-    with duckdb.connect(str(copy), config={"memory_limit": limit}) as con:
+    config = {
+        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"),
+        "threads": os.environ.get("DUCKDB_THREADS", "2"),
+    }
+    with duckdb.connect(str(copy), config=config) as con:
         for row in sorted(timings, key=lambda r: r["started_at"]):
             if row["resource_type"] not in ("model", "test"):
                 continue
@@ -500,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             "settings": {
                 "dbt_threads": os.environ.get("DBT_THREADS", "2"),
                 "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "8GB"),
+                "duckdb_threads": os.environ.get("DUCKDB_THREADS", "2"),
                 "dbt_vars": args.dbt_vars,
                 "format": "csv",
             },
