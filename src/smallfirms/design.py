@@ -37,7 +37,7 @@ from smallfirms.estimate import (
     WildClusterBootstrap,
     hc1,
     invert_test,
-    pair_assignments,
+    swapped_assignments,
     unit_changes,
     webb_weights,
 )
@@ -136,17 +136,18 @@ def simulated_mde_clustered(
     if not np.ptp(y) > 0:
         return math.nan, 0
     cells = Cells.collapse(clusters, pairs, is_pilot, y=y)
-    swaps = pair_assignments(len(np.unique(cells.pairs)), settings.max_assignments, settings.seed)
-    pair_codes = np.unique(cells.pairs, return_inverse=True)[1]
+    assignments = swapped_assignments(
+        cells.pilot, cells.pairs, settings.max_assignments, settings.seed
+    )
     weights = webb_weights(cells.n_clusters, settings.reps, settings.seed)
     thresholds = []
-    for swap in swaps:
-        sums = cells.sums("y", np.where(swap[pair_codes], ~cells.pilot, cells.pilot))
+    for assignment in assignments:
+        sums = cells.sums("y", assignment)
         boot = WildClusterBootstrap(sums, 1, weights)
         estimate, std_error = sums.crv1(1)
         low, _ = invert_test(boot.p_value, estimate, std_error, 1 - settings.alpha, sides=(-1.0,))
         thresholds.append(detection_threshold(low))
-    return _quantile(np.array(thresholds), settings.power), len(swaps)
+    return _quantile(np.array(thresholds), settings.power), len(assignments)
 
 
 def simulated_mde_firm_level(

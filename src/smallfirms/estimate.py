@@ -336,13 +336,20 @@ def randomization_p_value(
 ) -> tuple[float, int]:
     """RI p-value of a statistic of the pilot indicator: the share of pair swaps whose |statistic|
     is at least the observed one (the observed assignment included), and the number of swaps."""
+    observed = abs(statistic(is_pilot))
+    assignments = swapped_assignments(is_pilot, pairs, max_assignments, seed)
+    values = np.array([abs(statistic(assignment)) for assignment in assignments])
+    return float(np.mean(values >= observed - 1e-12 * max(1.0, observed))), len(assignments)
+
+
+def swapped_assignments(
+    is_pilot: np.ndarray, pairs: np.ndarray, max_assignments: int, seed: int
+) -> list[np.ndarray]:
+    """The pilot indicator under each swap pattern of `pair_assignments` (pairs numbered in
+    sorted label order), for rows, firms or cells alike."""
     labels, pair_codes = np.unique(np.asarray(pairs).astype(str), return_inverse=True)
     swaps = pair_assignments(len(labels), max_assignments, seed)
-    observed = abs(statistic(is_pilot))
-    values = np.array(
-        [abs(statistic(np.where(swap[pair_codes], ~is_pilot, is_pilot))) for swap in swaps]
-    )
-    return float(np.mean(values >= observed - 1e-12 * max(1.0, observed))), len(swaps)
+    return [np.where(swap[pair_codes], ~is_pilot, is_pilot) for swap in swaps]
 
 
 # --------------------------------------------------------------------------------------------
