@@ -281,8 +281,10 @@ def test_ranges(t: dict[str, pd.DataFrame]):
     assert postes.between(1, 100).all()
     birth = t["jobseeker_spells"]["annee_naissance"].astype(int)
     assert birth.between(1940, 2005).all()
+    calendar = _seed("experiment_calendar").set_index("window_name")
+    first, last = calendar.loc["data", "start_date"], calendar.loc["data", "end_date"]
     hires = _date(t["hire_declarations"]["date_embauche"])
-    assert hires.between("2016-01-01", "2018-03-31").all()
+    assert hires.between(first, last).all()
 
 
 # ------------------------------------------------------------------------------ rules on rows
@@ -373,8 +375,10 @@ def test_truth_and_world_records(raw: Path, t: dict[str, pd.DataFrame]):
     small = pd.read_csv(raw / "_truth" / "small_firm_extra_hires.csv", dtype={"siret": str})
     large = pd.read_csv(raw / "_truth" / "large_recruiter_extra_hires.csv", dtype={"siren": str})
     uplift = pd.read_csv(raw / "_truth" / "satisfaction_uplift.csv", dtype=str)
-    assert list(small.columns) == ["siret", "extra_hires"] and len(small) > 0
-    assert list(large.columns) == ["siren", "extra_hires"] and len(large) > 0
+    small_columns = ["siret", "state_at_baseline", "expected_extra_hires", "extra_hires"]
+    assert list(small.columns) == small_columns and len(small) > 0
+    assert list(large.columns) == ["siren", "expected_extra_hires", "extra_hires"]
+    assert len(large) > 0
     assert list(uplift.columns) == ["siret", "answer_id"]
     assert small["siret"].isin(set(t["establishments"]["siret"])).all()
     assert large["siren"].isin(set(t["large_recruiter_enrolments"]["siren"])).all()

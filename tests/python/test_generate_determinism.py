@@ -30,7 +30,7 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_same_seed_gives_identical_files(worlds: dict[str, Path]):
     a, b = _digests(worlds["a"]), _digests(worlds["b"])
-    assert len(a) == 10 + 1 + 3  # tables, _world.json, three truth files
+    assert len(a) == 10 + 1 + 4  # tables, _world.json, four truth files
     assert a == b
 
 

@@ -1,0 +1,3 @@
+from smallfirms.world.cli import main
+
+main()

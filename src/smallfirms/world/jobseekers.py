@@ -1,0 +1,145 @@
+"""Jobseekers' registration spells and the persons behind spells and hires, with their NIRs.
+
+Most jobseekers are persons who are also hired somewhere; the planted large-recruiter hires go to
+long-term jobseekers whose spell is open at the hire. A person's NIR is unique on its first 13
+characters and carries a valid key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from smallfirms.world.draws import categorical, pick
+from smallfirms.world.params import Params
+from smallfirms.world.seeds import Seeds, day
+
+
+@dataclass
+class Spells:
+    person: np.ndarray
+    ins: np.ndarray
+    end: np.ndarray
+    open: np.ndarray
+    cat: np.ndarray
+    birth: np.ndarray
+    level: np.ndarray
+    rsa: np.ndarray
+    boeth: np.ndarray
+    qpv: np.ndarray
+
+
+def _ordinary_spells(rng, n_js: int, last_day: int, p: Params):
+    first = day("2010-01-01")
+    ins1 = first + np.floor((last_day - first + 1) * rng.random(n_js) ** 0.7).astype(np.int64)
+    end1 = ins1 + 1 + rng.exponential(300, n_js).astype(np.int64)
+    two = rng.random(n_js) < p.second_spell_share
+    ins2 = end1 + 1 + rng.exponential(120, n_js).astype(np.int64)
+    two &= (end1 < last_day) & (ins2 <= last_day)
+    end2 = ins2 + 1 + rng.exponential(300, n_js).astype(np.int64)
+    open_last = rng.random(n_js) < 0.25
+    first_open = ~two & (open_last | (end1 > last_day))
+    second_open = two & (open_last | (end2 > last_day))
+    return two, (ins1, end1, first_open), (ins2[two], end2[two], second_open[two])
+
+
+def build_spells(rng, seeds: Seeds, p: Params, scale: float, n_pool: int, planted_hires):
+    """Spells of jobseekers drawn among hired persons and others; returns spells and n_persons."""
+    target = round(p.spells_per_scale * scale)
+    n_js = round(target / (1 + p.second_spell_share))
+    n_from_pool = min(round(p.jobseekers_from_hired_share * n_js), n_pool)
+    n_extra = n_js - n_from_pool
+    js_person = np.concatenate(
+        [np.sort(rng.choice(n_pool, size=n_from_pool, replace=False)), n_pool + np.arange(n_extra)]
+    )
+    last_day = seeds.calendar["data"][1]
+    two, one, second = _ordinary_spells(rng, n_js, last_day, p)
+    n_planted = len(planted_hires)
+    p_ins = planted_hires - rng.integers(400, 1000, n_planted)
+    p_end = planted_hires + rng.integers(0, 60, n_planted)
+    p_open = (rng.random(n_planted) < 0.5) | (p_end > last_day)
+    person = np.concatenate([js_person, js_person[two], n_pool + n_extra + np.arange(n_planted)])
+    ins = np.concatenate([one[0], second[0], p_ins])
+    end = np.concatenate([one[1], second[1], p_end])
+    is_open = np.concatenate([one[2], second[2], p_open])
+    ns = len(person)
+    cat = categorical(rng, ns, [0.55, 0.12, 0.18, 0.05, 0.10])
+    if n_planted:
+        cat[-n_planted:] = 0  # category A
+    levels = seeds.code_sets["niveau_formation"]
+    share = {"I": 8, "II": 10, "III": 15, "IV": 25, "V": 27, "VBIS": 7, "VI": 8}
+    level = pick(rng, ns, share, levels)
+    n_persons = n_pool + n_extra + n_planted
+    birth = np.clip(np.round(1982 + 11 * rng.standard_normal(n_persons)), 1940, 2005).astype(
+        np.int64
+    )
+    order = np.argsort(ins, kind="stable")
+    spells = Spells(
+        person=person[order],
+        ins=ins[order],
+        end=end[order],
+        open=is_open[order],
+        cat=cat[order],
+        birth=birth[person[order]],
+        level=level[order],
+        rsa=rng.random(ns) < 0.12,
+        boeth=rng.random(ns) < 0.06,
+        qpv=rng.random(ns) < 0.10,
+    )
+    return spells, birth, n_pool + n_extra
+
+
+def _nir_parts(rng, seeds: Seeds, birth: np.ndarray) -> dict[str, np.ndarray]:
+    """Sex, month, department, commune and order number, unique on the NIR's first 13 characters."""
+    n = len(birth)
+    sex = rng.integers(1, 3, n)
+    month = np.where(rng.random(n) < 0.005, rng.integers(20, 43, n), rng.integers(1, 13, n))
+    dep_idx = rng.integers(0, len(seeds.departments), n)
+    commune = rng.integers(1, 990, n)
+    order_no = rng.integers(1, 1000, n)
+    for _ in range(100):
+        key = ((((sex * 100 + birth % 100) * 100 + month) * 100 + dep_idx) * 1000 + commune) * 1000
+        _, first_idx = np.unique(key + order_no, return_index=True)
+        dup = np.ones(n, bool)
+        dup[first_idx] = False
+        if not dup.any():
+            break
+        order_no[dup] = rng.integers(1, 1000, dup.sum())
+        commune[dup] = rng.integers(1, 990, dup.sum())
+    return {
+        "sex": sex,
+        "yy": birth % 100,
+        "mm": month,
+        "dep": dep_idx,
+        "commune": commune,
+        "order": order_no,
+    }
+
+
+def build_nirs(con: duckdb.DuckDBPyConnection, rng, seeds: Seeds, birth: np.ndarray) -> pa.Array:
+    """One NIR per person (key = 97 - number mod 97, Corsica's 2A/2B read as 19/18)."""
+    parts = _nir_parts(rng, seeds, birth)
+    codes = list(seeds.departments["code_departement"])
+    dep_num = np.array([19 if d == "2A" else 18 if d == "2B" else int(d) for d in codes])
+    num13 = (
+        parts["sex"] * 10**12
+        + parts["yy"] * 10**10
+        + parts["mm"] * 10**8
+        + dep_num[parts["dep"]] * 10**6
+        + parts["commune"] * 1000
+        + parts["order"]
+    )
+    parts["key"] = 97 - num13 % 97
+    con.register("persons", pa.table(parts))
+    deps = "[" + ", ".join(f"'{d}'" for d in codes) + "]"
+    rel = con.sql(
+        "SELECT CAST(sex AS VARCHAR) || lpad(CAST(yy AS VARCHAR), 2, '0') || "
+        f"lpad(CAST(mm AS VARCHAR), 2, '0') || {deps}[dep + 1] || "
+        "lpad(CAST(commune AS VARCHAR), 3, '0') || lpad(CAST(\"order\" AS VARCHAR), 3, '0') || "
+        "lpad(CAST(key AS VARCHAR), 2, '0') AS nir FROM persons"
+    )
+    nir = rel.to_arrow_table().column("nir").combine_chunks()
+    con.unregister("persons")
+    return nir
