@@ -41,7 +41,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation bench test test-world test-build \
+.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation world-ceilings bench test test-world test-build \
 	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark
 
 help: ## List the targets
@@ -109,6 +109,9 @@ rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K 
 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
+
+world-ceilings: install ## Top-10 % capture of the oracle and best-cell rankings vs the project's (needs _truth)
+	@$(BIN)/python -m smallfirms.world.ceilings --database '$(DUCKDB_PATH)' --raw-dir '$(RAW_DATA_DIR)'
 
 bench: install ## Benchmark worlds at BENCH_SCALES: build time, memory, incremental run, overhead vs targets
 	$(BIN)/python -m smallfirms.bench --scales '$(BENCH_SCALES)' --out '$(BENCH_OUT)' \
