@@ -94,7 +94,8 @@ semantic: install ## Validate the semantic layer (mf validate-configs, MetricFlo
 	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(BIN)/mf validate-configs
 
 summary: install ## Print the row counts of the main tables and where the warehouse is
-	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)'
+	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)' \
+		--raw-dir '$(RAW_DATA_DIR)'
 
 dashboard: install ## Serve the dashboard over PUBLISHED_PATH on http://127.0.0.1:8501 (DASHBOARD_PORT=…)
 	$(BIN)/python -m smallfirms.dashboard --database '$(PUBLISHED_PATH)' --port $(DASHBOARD_PORT)

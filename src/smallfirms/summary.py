@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import duckdb
+
+from smallfirms.world.calibration import print_table
 
 # (schema, table) pairs shown after `make run`, in the order a newcomer meets them.
 MAIN_TABLES: tuple[tuple[str, str], ...] = (
@@ -90,13 +93,30 @@ def headline_effects(database: Path) -> list[str]:
     return lines
 
 
+def print_world_calibration(raw_dir: Path) -> None:
+    """The generated world's calibration table (target, tolerance, produced), when there is one:
+    delivered extracts have no _world.json."""
+    record = raw_dir / "_world.json"
+    if not record.exists():
+        return
+    rows = json.loads(record.read_text(encoding="utf-8")).get("calibration", [])
+    if rows:
+        print(f"Synthetic world calibration ({record}; sources in the file):")
+        print_table(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse file")
     parser.add_argument(
         "--published", type=Path, help="the published copy of the marts (BI reads it)"
     )
+    parser.add_argument(
+        "--raw-dir", type=Path, help="the raw folder: its _world.json calibration table is shown"
+    )
     args = parser.parse_args(argv)
+    if args.raw_dir is not None:
+        print_world_calibration(args.raw_dir)
     if not args.database.exists():
         print(f"{args.database}: no warehouse here; run `make run` first")
         return 1

@@ -6,8 +6,8 @@ so even a perfect score cannot capture them all. This prints, per validation pop
 
 - the ORACLE: firms ranked by their latent expected hires, which the generator knows
   (``_truth/latent_expected_hires.csv``): what the best possible score could reach;
-- the BEST CELL: firms ranked by the in-sample mean hires of their NAF division × headcount band
-  × region cell: the most any ranking on those three features alone captures on this sample;
+- the BEST CELL: firms ranked by the mean latent expected hires of their NAF division × headcount
+  band × region cell: the best any ranking on those three features alone does in expectation;
 - the project's own methods as marts.score_validation has them.
 
 The gap oracle − best cell is what firm-level information could add beyond sector, size and place.
@@ -90,10 +90,11 @@ def attach_truth(firms: pd.DataFrame, truth: pd.Series, path: Path) -> pd.DataFr
 
 
 def best_cell_scores(firms: pd.DataFrame) -> pd.Series:
-    """Each firm's in-sample cell mean of realised hires. Ranking cells by mean hires is the
-    greedy solution of a fractional knapsack, so with ties averaged no ranking that cannot tell
-    two firms of a cell apart captures more on this sample."""
-    return firms.groupby(CELL_COLUMNS, dropna=False)[HIRES].transform("mean")
+    """Each firm's cell mean of the latent expected hires: the expectation of its hires given only
+    its NAF division, band and region, as the world knows it. Ranking by it is the best any
+    ranking on those three features can do in expectation; a cell mean of the realised hires
+    would instead reward small cells for their own Poisson luck (in-sample over-fitting)."""
+    return firms.groupby(CELL_COLUMNS, dropna=False)["expected_hires"].transform("mean")
 
 
 def population_frames(firms: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(table(figures, methods)))
     print(
         "hindsight: ranked by the realised hires; oracle: by latent expected hires; best cell: by\n"
-        "the in-sample mean hires of NAF division × band × region; gap: oracle − best cell.\n"
+        "the mean latent expectation of NAF division × band × region; gap: oracle − best cell.\n"
         "Methods from marts.score_validation, where ties go to the smallest SIRET (random: the\n"
         "mean of seeded draws; — where the mart has no such population)."
     )
