@@ -1,9 +1,10 @@
 """The columns of each raw table as the generator writes them: name, kind and formatting.
 
 One entry per table; :mod:`smallfirms.world.writer` turns any entry and its arrays into a file, so
-no table has a hand-written block of its own. Kinds: ``id`` (prefix + zero-padded row number, or the given numbers),
-``digits`` (an integer written zero-padded), ``code`` (an index into a list of codes), ``text``,
-``date`` (days since 1970-01-01), ``timestamp`` (seconds since 1970-01-01), ``int``, ``bool``."""
+no table has a hand-written block of its own. Kinds: ``id`` (prefix + zero-padded row number, or
+the numbers given), ``digits`` (an integer written zero-padded), ``code`` (an index into a list of
+codes), ``text``, ``date`` (days since 1970-01-01), ``timestamp`` (seconds since 1970-01-01),
+``int``, ``float``, ``bool``."""
 
 from __future__ import annotations
 
