@@ -41,7 +41,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation world-ceilings bench test test-world test-build \
+.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation world-ceilings world-results bench test test-world test-build \
 	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark
 
 help: ## List the targets
@@ -113,6 +113,12 @@ score-validation: install ## Print how well the targeting score ranks firms by p
 
 world-ceilings: install ## Top-10 % capture of the oracle and best-cell rankings vs the project's (needs _truth)
 	@$(BIN)/python -m smallfirms.world.ceilings --database '$(DUCKDB_PATH)' --raw-dir '$(RAW_DATA_DIR)'
+
+# World v2 over several seeds (generation, dbt run to the score validation, ceilings): minutes.
+WORLD_SEEDS ?= 42,7,11,1,2
+world-results: install ## Calibration, signals and ceilings of WORLD_SEEDS at WORLD_SCALE into docs/results/world_v2.json
+	$(BIN)/python -m smallfirms.world.results --seeds '$(WORLD_SEEDS)' --scale $(WORLD_SCALE) \
+		--work data/world_results --out docs/results/world_v2.json
 
 bench: install ## Benchmark worlds at BENCH_SCALES: build time, memory, incremental run, overhead vs targets
 	$(BIN)/python -m smallfirms.bench --scales '$(BENCH_SCALES)' --out '$(BENCH_OUT)' \

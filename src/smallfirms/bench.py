@@ -36,7 +36,7 @@ TARGET_BUILD_NATIONAL = 300.0
 TARGET_PEAK_NATIONAL = 8 * GIB
 TARGET_INCREMENTAL_RATIO = 0.10
 TARGET_OVERHEAD_RATIO = 1.3
-# From this scale on the generator builds every metropolitan region (generate.build_geography).
+# From this scale on the generator builds every metropolitan region (world.geography).
 NATIONAL_SCALE = 3.0
 
 

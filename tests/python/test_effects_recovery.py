@@ -147,8 +147,18 @@ def test_placebo_in_time_finds_no_effect_before_the_pilot(planted):
     )
 
 
+def _months_before_pilot() -> int:
+    """Whole months from the data start to the pilot start (seed experiment_calendar)."""
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    calendar = pd.read_csv(seeds / "experiment_calendar.csv").set_index("window_name")
+    first = pd.Period(calendar.loc["data", "start_date"], freq="M")
+    return (pd.Period(calendar.loc["pilot", "start_date"], freq="M") - first).n
+
+
 def test_event_study_leads_are_jointly_zero(planted):
     warehouse, _ = planted
+    # every month before the pilot is a lead, except the reference month -1
+    expected_leads = _months_before_pilot() - 1
     n_leads, p_value, leads_before = warehouse.execute(
         """
         select max(n_leads), max(leads_joint_p_value),
@@ -156,7 +166,7 @@ def test_event_study_leads_are_jointly_zero(planted):
         from marts.eval_event_study
         """
     ).fetchone()
-    assert n_leads == 13 and leads_before == 13, (n_leads, leads_before)
+    assert n_leads == expected_leads == leads_before, (n_leads, leads_before, expected_leads)
     assert p_value >= 0.05, f"the leads' joint test rejects: p = {p_value:.4f}"
 
 

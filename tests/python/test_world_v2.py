@@ -110,3 +110,13 @@ def test_latent_expectations_cover_every_establishment(worlds):
     est = pd.read_csv(raw / "establishments.csv", dtype=str)
     assert set(latent["siret"]) == set(est["siret"])
     assert (latent["expected_hires"] >= 0).all() and latent["expected_hires"].sum() > 0
+
+
+def test_signals_are_informative_not_decisive(worlds):
+    """Non-recruiters of hiring sectors that are about to hire show each signal more often than
+    the others, and no signal marks most of them (world.md, point 4)."""
+    record = json.loads((worlds["planted"] / "_world.json").read_text())["signals"]
+    assert record["n_about_to_hire"] >= 50 and record["n_others"] >= 50
+    for name, share in record["share_showing_signal"].items():
+        assert share["about_to_hire"] > share["others"], name
+        assert share["about_to_hire"] < 0.6, f"{name} is nearly decisive"

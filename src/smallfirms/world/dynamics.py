@@ -109,7 +109,13 @@ class _Chain:
         self.state = rng.choice(3, size=n, p=START_STATE)
         self.headcount = firms.headcount.astype(np.float64)
         self.closure = firms.closure.copy()
-        effect = rng.normal(-(p.firm_effect_sd**2) / 2, p.firm_effect_sd, n)
+        share = p.unit_effect_share
+        unit = rng.normal(0, 1, len(firms.siren))[firms.ul]
+        own = rng.normal(0, 1, n)
+        sd = p.firm_effect_sd
+        # large establishments' rates vary less: their turnover averages over many jobs
+        sd = np.where(firms.headcount >= 50, sd / 2, sd)
+        effect = sd * (np.sqrt(share) * unit + np.sqrt(1 - share) * own) - sd**2 / 2
         self.effect = effect.astype(np.float32)
         rate = np.array([DIVISION_INTENSITY.get(d, DEFAULT_INTENSITY) for d in seeds.divisions])
         self.base = (rate[firms.div] * np.exp(effect)).astype(np.float32)
@@ -134,7 +140,10 @@ class _Chain:
         self.headcount *= np.exp(np.where(alive & self.grows, change, 0.0))
         self._close(months, t, alive, young)
         open_frac = _open_days(months, t, f.created, self.closure) / months.length[t]
-        level = np.maximum(self.headcount, 0.3) * np.asarray(p.state_multiplier)[self.state]
+        multiplier = np.asarray(p.state_multiplier, np.float32)[self.state]
+        # a firm of 20 or more always has some turnover to replace: it is never fully dormant
+        multiplier = np.where(self.headcount >= 20, np.maximum(multiplier, 0.5), multiplier)
+        level = np.maximum(self.headcount, 0.3) * multiplier
         shock = np.exp(0.5 * local + 0.4 * s.unit[t, f.ul])
         lam = self.base * level * shock * SEASON[months.month_of_year[t]] * open_frac
         return lam.astype(np.float32), open_frac.astype(np.float32)

@@ -49,9 +49,9 @@ class Firms:
 def _unit_sizes(rng: np.random.Generator, n_est: int, p: Params) -> tuple[np.ndarray, int, int]:
     """Establishments per legal unit, rows in the order single, small multi, large multi, Poste."""
     n_ul = round(p.legal_units_per_establishment * n_est)
-    n_multi = max(2, round(p.multi_establishment_share * n_ul))
-    n_small_multi = round(p.small_multi_share * n_multi)
-    n_large_multi = n_multi - n_small_multi
+    n_large_multi = max(1, round(p.multi_establishment_share * n_ul))
+    n_small_multi = max(1, round(p.small_multi_unit_share * n_ul))
+    n_multi = n_large_multi + n_small_multi
     small_sizes = 2 + (rng.random(n_small_multi) < 0.3).astype(np.int64)
     n_single = n_ul - n_multi - 1
     rest = max(2 * n_large_multi, n_est - n_single - small_sizes.sum() - p.la_poste_establishments)

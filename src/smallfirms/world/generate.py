@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from smallfirms.defects import inject_defects
-from smallfirms.world import calibration, tables
+from smallfirms.world import calibration, signals, tables
 from smallfirms.world.build import build_world
 from smallfirms.world.params import Params
 from smallfirms.world.schema import SCHEMA, TABLES, TRUTH_SCHEMA
@@ -119,6 +119,7 @@ def generate_world(
             zip(("dormant", "replacing", "growing"), w.activity.state_months.tolist(), strict=True)
         ),
         "calibration": calibration.calibration_table(w),
+        "signals": signals.signal_table(w),
         **{k: int(v) for k, v in w.info.items() if k.startswith("n_")},
     }
     (tmp / "_world.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

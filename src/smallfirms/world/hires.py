@@ -139,5 +139,9 @@ def declaration_times(rng, hire: np.ndarray, p: Params) -> np.ndarray:
     (after it)."""
     n = len(hire)
     late = rng.random(n, dtype=np.float32) < p.late_declaration_share
-    offset_days = np.where(late, rng.integers(1, 61, n), -rng.integers(0, 9, n))
-    return (hire + offset_days) * 86_400 + rng.integers(8 * 3600, 19 * 3600, n)
+    i32 = np.int32
+    offset_days = np.where(
+        late, rng.integers(1, 61, n, dtype=i32), -rng.integers(0, 9, n, dtype=i32)
+    )
+    seconds = rng.integers(8 * 3600, 19 * 3600, n, dtype=i32)
+    return (hire + offset_days).astype(np.int64) * 86_400 + seconds

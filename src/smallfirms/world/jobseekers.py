@@ -96,18 +96,13 @@ def _nir_parts(rng, seeds: Seeds, birth: np.ndarray) -> dict[str, np.ndarray]:
     n = len(birth)
     sex = rng.integers(1, 3, n)
     month = np.where(rng.random(n) < 0.005, rng.integers(20, 43, n), rng.integers(1, 13, n))
-    dep_idx = rng.integers(0, len(seeds.departments), n)
-    commune = rng.integers(1, 990, n)
-    order_no = rng.integers(1, 1000, n)
-    for _ in range(100):
-        key = ((((sex * 100 + birth % 100) * 100 + month) * 100 + dep_idx) * 1000 + commune) * 1000
-        _, first_idx = np.unique(key + order_no, return_index=True)
-        dup = np.ones(n, bool)
-        dup[first_idx] = False
-        if not dup.any():
-            break
-        order_no[dup] = rng.integers(1, 1000, dup.sum())
-        commune[dup] = rng.integers(1, 990, dup.sum())
+    # distinct (department, commune, order) triples drawn without replacement: unique NIRs
+    # whatever the sex, year and month, with no sort-and-redraw loop
+    n_deps = len(seeds.departments)
+    triple = rng.choice(n_deps * 989 * 999, size=n, replace=False)
+    dep_idx = triple // (989 * 999)
+    commune = 1 + (triple // 999) % 989
+    order_no = 1 + triple % 999
     return {
         "sex": sex,
         "yy": birth % 100,

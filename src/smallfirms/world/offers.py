@@ -1,5 +1,6 @@
-"""Job offers posted at the service: one or two months before the hires they are for, by firms
-that use the service (a lasting propensity per firm, higher in large legal units)."""
+"""Job offers posted at the service: one or two months before the hires they are for, mostly when
+a firm's hiring picks up, by firms that use the service (a lasting propensity per firm, higher in
+large legal units)."""
 
 from __future__ import annotations
 
@@ -36,11 +37,25 @@ def lead(lam: np.ndarray, months_ahead: int) -> np.ndarray:
     return out
 
 
+def lag(lam: np.ndarray, months_back: int) -> np.ndarray:
+    """The expectation ``months_back`` earlier (the first months repeat the first one)."""
+    out = np.empty_like(lam)
+    out[months_back:] = lam[:-months_back]
+    out[:months_back] = lam[0]
+    return out
+
+
 def build_offers(rng, firms: Firms, activity: Activity, large_unit: np.ndarray, scale, p: Params):
-    n = len(firms)
-    usage = rng.gamma(0.7, 1 / 0.7, n).astype(np.float32) * np.where(large_unit, 2.5, 1.0)
+    # most large units post regularly; small firms range from never to often
+    usage = rng.gamma(np.where(large_unit, 4.0, 0.7), 1.0, len(firms)).astype(np.float32)
+    usage *= np.where(large_unit, 2.5 / 4.0, 1 / 0.7).astype(np.float32)
     ahead = 0.6 * lead(activity.lam, 1) + 0.4 * lead(activity.lam, 2)
-    expected = ahead * usage * (activity.open_frac > 0)
+    # most offers come when hiring picks up (a firm leaving dormancy, a growth spell)
+    rise = np.maximum(ahead - lag(activity.lam, 1), 0)
+    expected = (0.3 * ahead + rise) * usage * (activity.open_frac > 0)
+    # a large unit's offers grow less than its hires (it recruits through other channels too), so
+    # that every large legal unit fills some offers through the service, not only the largest
+    expected[:, large_unit] = expected[:, large_unit] ** 0.6
     expected *= np.float32(p.offers_per_scale * scale / expected.sum(dtype=np.float64))
     month, est = expand_cells(rng.poisson(expected))
     del ahead, expected

@@ -25,7 +25,7 @@ DEFAULT_INTENSITY = 0.4
 DIVISION_INTENSITY = {
     "55": 1.2, "56": 1.2, "78": 3.0, "81": 0.8, "87": 0.6, "88": 0.6, "01": 0.6, "90": 0.6,
     "47": 0.5, "85": 0.5, "49": 0.45, "41": 0.3, "42": 0.3, "43": 0.3, "64": 0.2, "65": 0.2,
-    "66": 0.2, "84": 0.2, "68": 0.25, "35": 0.15, "05": 0.2, "06": 0.2, "07": 0.2, "08": 0.2,
+    "66": 0.2, "84": 0.15, "68": 0.25, "35": 0.15, "05": 0.2, "06": 0.2, "07": 0.2, "08": 0.2,
     "09": 0.2, "99": 0.1,
 }  # fmt: skip
 # Divisions at or above this intensity are the ones the campaign's counsellors go for.
@@ -60,8 +60,9 @@ class Params:
     declarations_per_scale: int = 20_000_000
     spells_per_scale: int = 1_500_000
     offers_per_scale: int = 400_000
-    multi_establishment_share: float = 0.03
-    small_multi_share: float = 0.4
+    # Legal units with several establishments: networks (large), and small multi-site units.
+    multi_establishment_share: float = 0.018
+    small_multi_unit_share: float = 0.04
     la_poste_establishments: int = 20
     # Firms' life: creations over the years, a closure before the data, monthly closure hazard.
     closed_before_data_share: float = 0.04
@@ -78,6 +79,9 @@ class Params:
     # Firm dynamics: hiring multiplier per state, lasting firm effect (sd of its log).
     state_multiplier: tuple = (0.03, 1.0, 2.6)
     firm_effect_sd: float = 0.7
+    # share of the firm effect's variance that the establishments of a legal unit share (one
+    # management): a sibling's hiring tells something about a firm's own propensity
+    unit_effect_share: float = 0.4
     young_years: float = 3.0
     growth_per_month: float = 0.03
     # Shocks: sector x region demand, agency, urban area, legal unit (AR(1), monthly).
@@ -89,7 +93,7 @@ class Params:
     agency_sd: float = 0.06
     area_sd: float = 0.06
     unit_rho: float = 0.9
-    unit_sd: float = 0.12
+    unit_sd: float = 0.25
     # Declarations.
     persons_per_hire: float = 0.3
     jobseekers_from_hired_share: float = 0.8

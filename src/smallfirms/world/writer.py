@@ -15,10 +15,9 @@ import pyarrow as pa
 
 from smallfirms.world.schema import Col
 
-CSV_OPTIONS = (
-    "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
-    "DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S'"
-)
+# DuckDB's default date and timestamp text is the contract's (YYYY-MM-DD, YYYY-MM-DD HH:MM:SS for
+# whole seconds); naming the formats explicitly sends every value through strftime, 10 % slower.
+CSV_OPTIONS = "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"'"
 
 
 @dataclass

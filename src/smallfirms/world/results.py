@@ -1,0 +1,144 @@
+"""World v2 over several seeds: calibration, signals and ceilings, written to docs/results/.
+
+    python -m smallfirms.world.results --seeds 42,7,11,1,2 --scale 0.1 --work data/world_results \
+        --out docs/results/world_v2.json
+
+First one generation at scale 1.0 (its speed), then for each seed: generate the world, build the
+warehouse up to the score validation (dbt run, no tests: the figures, not the checks, are wanted
+here), read the ceilings and the project's methods.
+The JSON keeps the command, commit, machine and load beside the figures, as docs/ tables need."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from smallfirms.world import ceilings
+from smallfirms.world.generate import generate_world
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+FIGURES = ("oracle", "best_cell")
+
+
+def _dbt_run(raw: Path, database: Path, work: Path) -> None:
+    env = {
+        **os.environ,
+        "DBT_PROJECT_DIR": str(PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "RAW_DATA_DIR": str(raw.resolve()),
+        "DUCKDB_PATH": str(database.resolve()),
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    cmd = [str(dbt), "run", "--select", "+score_validation", "--target-path", str(work / "target")]
+    cmd += ["--log-path", str(work / "logs"), "--quiet"]
+    done = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"dbt run failed for {raw}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+
+
+def one_seed(seed: int, scale: float, work: Path, top_share: float) -> dict:
+    raw, database = work / f"seed_{seed}" / "raw", work / f"seed_{seed}" / "warehouse.duckdb"
+    database.unlink(missing_ok=True)
+    t = time.perf_counter()
+    counts = generate_world(scale, seed, raw, "csv", progress=False)
+    generation = time.perf_counter() - t
+    _dbt_run(raw, database, work / f"seed_{seed}")
+    with duckdb.connect(str(database), read_only=True) as con:
+        firms = con.execute(ceilings.POPULATION_QUERY).df()
+    firms = ceilings.attach_truth(firms, ceilings.read_truth(raw), raw / ceilings.TRUTH_FILE)
+    record = json.loads((raw / "_world.json").read_text())
+    return {
+        "seed": seed,
+        "rows": sum(counts.values()),
+        "generation_seconds": round(generation, 2),
+        "calibration": {r["name"]: r["produced"] for r in record["calibration"]},
+        "signals": record["signals"],
+        "ceilings": ceilings.ceilings(firms, top_share),
+        "methods": ceilings.read_methods(database, top_share),
+    }
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Per population and figure: mean, min and max over seeds."""
+    out: dict[str, dict] = {}
+    for population in ceilings.POPULATIONS:
+        rows: dict[str, list[float]] = {}
+        for run in runs:
+            for figure in FIGURES:
+                rows.setdefault(figure, []).append(run["ceilings"][population][figure])
+            for method, value in run["methods"].get(population, {}).items():
+                rows.setdefault(method, []).append(value)
+        out[population] = {
+            name: {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v))}
+            for name, v in rows.items()
+            if len(v) == len(runs) and None not in v
+        }
+    return out
+
+
+def _meta(argv: list[str]) -> dict:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "command": "python -m smallfirms.world.results " + " ".join(argv),
+        "commit": commit,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def speed(scale: float, work: Path) -> dict:
+    """One generation at ``scale`` (CSV, seed 42): rows, seconds and rows per second, per table."""
+    raw = work / f"speed_{scale:g}"
+    counts = generate_world(scale, 42, raw, "csv", progress=False)
+    timing = json.loads((raw / "_timing.json").read_text())
+    return {"scale": scale, "row_counts": counts, **timing}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", default="42,7,11,1,2")
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--top-share", type=float, default=0.1)
+    parser.add_argument("--work", type=Path, default=Path("data/world_results"))
+    parser.add_argument("--out", type=Path, default=Path("docs/results/world_v2.json"))
+    parser.add_argument("--speed-scale", type=float, default=1.0, help="0: skip the speed run")
+    args = parser.parse_args(argv)
+    meta = _meta(argv)
+    timing = speed(args.speed_scale, args.work) if args.speed_scale else None
+    runs = [one_seed(int(s), args.scale, args.work, args.top_share) for s in args.seeds.split(",")]
+    summary = summarise(runs)
+    meta["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    payload = {"meta": meta, "scale": args.scale, "summary": summary, "runs": runs}
+    payload["speed"] = timing
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=1, default=float) + "\n")
+    print(f"Top-{args.top_share:.0%} capture over seeds {args.seeds} (mean [min, max]):")
+    for population, figures in summary.items():
+        cells = [
+            f"{k} {v['mean']:.1%} [{v['min']:.1%}, {v['max']:.1%}]" for k, v in figures.items()
+        ]
+        print(f"  {population}: " + "; ".join(cells))
+    if timing:
+        print(
+            f"Generation at scale {timing['scale']:g}: {sum(timing['row_counts'].values()):,} rows "
+            f"in {timing['seconds']:.1f} s, {timing['rows_per_second']:,} rows/s"
+        )
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
