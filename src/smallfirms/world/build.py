@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -73,21 +72,10 @@ def _hires(rng, w: World, scale: float, first_contact) -> None:
     large, w.truth["large_recruiter_extra_hires"] = hires.plant_large_recruiter_hires(
         rng, seeds, w.firms, p, w.enrolments.enrolled_top
     )
-    decl = hires.Declarations.concat([natural, small, large])
-    decl.declared = hires.declaration_times(rng, decl.hire, p)
-    dup = np.sort(
-        rng.choice(
-            len(decl.est), round(p.duplicate_declaration_share * len(decl.est)), replace=False
-        )
-    )
-    later = decl.declared[dup] + rng.integers(1, 21, len(dup)) * 86_400
-    # duplicates are appended after all original rows (generation order, no global sort)
-    for name in ("est", "hire", "nature", "duration", "person"):
-        setattr(decl, name, np.concatenate([getattr(decl, name), getattr(decl, name)[dup]]))
-    decl.declared = np.concatenate([decl.declared, later])
+    decl, n_dup = hires.with_duplicates(rng, [natural, small, large], p)
     w.declarations = decl
     w.info.update(
-        n_pool=n_pool, n_duplicates=len(dup), counted_share=share, planted_large_hires=large.hire
+        n_pool=n_pool, n_duplicates=n_dup, counted_share=share, planted_large_hires=large.hire
     )
 
 
@@ -128,9 +116,7 @@ def build_world(seed: int, scale: float, seeds: Seeds, p: Params) -> World:
     w.answers = satisfaction.build_answers(
         rng["answers"], seeds, f, activity.band, w.actions, treated, p
     )
-    con = duckdb.connect()
-    w.nir = jobseekers.build_nirs(con, rng["nirs"], seeds, birth)
-    con.close()
+    w.nir = jobseekers.build_nirs(rng["nirs"], seeds, birth)
     baseline_state = activity.state_at_baseline
     pilot_h1 = activity.expected(*seeds.calendar["pilot_half_year_1"]) * share
     w.truth["latent_expected_hires"] = pd.DataFrame(

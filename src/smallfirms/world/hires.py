@@ -31,9 +31,7 @@ class Declarations:
     duration: np.ndarray  # days; 0 for a CDI
     person: np.ndarray  # index into the person pool; negative: a planted jobseeker (see spells)
 
-    @classmethod
-    def concat(cls, parts: list[Declarations]) -> Declarations:
-        return cls(*(np.concatenate([getattr(x, f) for x in parts]) for f in cls.__annotations__))
+    declared: np.ndarray | None = None  # seconds since 1970-01-01
 
 
 def _contracts(rng, n: int, p: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -145,3 +143,25 @@ def declaration_times(rng, hire: np.ndarray, p: Params) -> np.ndarray:
     )
     seconds = rng.integers(8 * 3600, 19 * 3600, n, dtype=i32)
     return (hire + offset_days).astype(np.int64) * 86_400 + seconds
+
+
+def with_duplicates(rng, parts: list[Declarations], p: Params) -> tuple[Declarations, int]:
+    """All parts in one set of arrays, declaration times drawn, then about 1 % of the rows declared
+    a second time (days later, appended after all original rows: no global sort). Each field is
+    concatenated once, duplicates included: these arrays are the world's largest."""
+    sizes = [len(x.est) for x in parts]
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    dup = np.flatnonzero(rng.random(bounds[-1], dtype=np.float32) < p.duplicate_declaration_share)
+    within = [
+        dup[(dup >= lo) & (dup < hi)] - lo for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+    def field(name: str) -> np.ndarray:
+        arrays = [getattr(x, name) for x in parts]
+        return np.concatenate(arrays + [a[i] for a, i in zip(arrays, within, strict=True)])
+
+    out = Declarations(*(field(name) for name in ("est", "hire", "nature", "duration", "person")))
+    declared = declaration_times(rng, out.hire[: bounds[-1]], p)
+    later = declared[dup] + rng.integers(1, 21, len(dup)) * 86_400
+    out.declared = np.concatenate([declared, later])
+    return out, len(dup)

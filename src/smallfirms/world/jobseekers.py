@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -91,15 +90,24 @@ def build_spells(rng, seeds: Seeds, p: Params, scale: float, n_pool: int, plante
     return spells, birth, n_pool + n_extra
 
 
+def _largest_prime_below(n: int) -> int:
+    candidate = n - 1
+    while any(candidate % d == 0 for d in range(2, int(candidate**0.5) + 1)):
+        candidate -= 1
+    return candidate
+
+
 def _nir_parts(rng, seeds: Seeds, birth: np.ndarray) -> dict[str, np.ndarray]:
     """Sex, month, department, commune and order number, unique on the NIR's first 13 characters."""
     n = len(birth)
     sex = rng.integers(1, 3, n)
     month = np.where(rng.random(n) < 0.005, rng.integers(20, 43, n), rng.integers(1, 13, n))
-    # distinct (department, commune, order) triples drawn without replacement: unique NIRs
-    # whatever the sex, year and month, with no sort-and-redraw loop
+    # distinct (department, commune, order) triples: person i gets (a i + c) mod P, a bijection of
+    # [0, P) for P prime, so NIRs are unique whatever the sex, year and month, with no sort
     n_deps = len(seeds.departments)
-    triple = rng.choice(n_deps * 989 * 999, size=n, replace=False)
+    prime = _largest_prime_below(n_deps * 989 * 999)
+    a, c = int(rng.integers(1, prime)), int(rng.integers(0, prime))
+    triple = (a * np.arange(n, dtype=np.int64) + c) % prime
     dep_idx = triple // (989 * 999)
     commune = 1 + (triple // 999) % 989
     order_no = 1 + triple % 999
@@ -113,8 +121,17 @@ def _nir_parts(rng, seeds: Seeds, birth: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def build_nirs(con: duckdb.DuckDBPyConnection, rng, seeds: Seeds, birth: np.ndarray) -> pa.Array:
-    """One NIR per person (key = 97 - number mod 97, Corsica's 2A/2B read as 19/18)."""
+def _put_digits(out: np.ndarray, column: int, values: np.ndarray, width: int) -> None:
+    """Write ``values`` zero-padded as ASCII digits into out[:, column : column + width]."""
+    values = values.astype(np.int32)
+    for k in range(width - 1, -1, -1):  # loop over digit positions, vectorised over persons
+        out[:, column + k] = 48 + values % 10
+        values //= 10
+
+
+def build_nirs(rng, seeds: Seeds, birth: np.ndarray) -> pa.Array:
+    """One NIR per person (key = 97 - number mod 97, Corsica's 2A/2B read as 19/18), built as
+    15 ASCII bytes per person in numpy (no per-person Python string)."""
     parts = _nir_parts(rng, seeds, birth)
     codes = list(seeds.departments["code_departement"])
     dep_num = np.array([19 if d == "2A" else 18 if d == "2B" else int(d) for d in codes])
@@ -126,15 +143,13 @@ def build_nirs(con: duckdb.DuckDBPyConnection, rng, seeds: Seeds, birth: np.ndar
         + parts["commune"] * 1000
         + parts["order"]
     )
-    parts["key"] = 97 - num13 % 97
-    con.register("persons", pa.table(parts))
-    deps = "[" + ", ".join(f"'{d}'" for d in codes) + "]"
-    rel = con.sql(
-        "SELECT CAST(sex AS VARCHAR) || lpad(CAST(yy AS VARCHAR), 2, '0') || "
-        f"lpad(CAST(mm AS VARCHAR), 2, '0') || {deps}[dep + 1] || "
-        "lpad(CAST(commune AS VARCHAR), 3, '0') || lpad(CAST(\"order\" AS VARCHAR), 3, '0') || "
-        "lpad(CAST(key AS VARCHAR), 2, '0') AS nir FROM persons"
-    )
-    nir = rel.to_arrow_table().column("nir").combine_chunks()
-    con.unregister("persons")
-    return nir
+    chars = np.empty((len(birth), 15), np.uint8)
+    _put_digits(chars, 0, parts["sex"], 1)
+    _put_digits(chars, 1, parts["yy"], 2)
+    _put_digits(chars, 3, parts["mm"], 2)
+    dep_chars = np.array([[ord(c) for c in code] for code in codes], np.uint8)
+    chars[:, 5:7] = dep_chars[parts["dep"]]
+    _put_digits(chars, 7, parts["commune"], 3)
+    _put_digits(chars, 10, parts["order"], 3)
+    _put_digits(chars, 13, 97 - num13 % 97, 2)
+    return pa.array(chars.view("S15").ravel()).cast(pa.string())
