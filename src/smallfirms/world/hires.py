@@ -11,7 +11,7 @@ import pandas as pd
 from smallfirms.world.draws import categorical, day_open_in_month, expand_cells
 from smallfirms.world.dynamics import Activity
 from smallfirms.world.firms import Firms
-from smallfirms.world.params import DEFAULT_INTENSITY, DIVISION_INTENSITY, Params
+from smallfirms.world.params import DEFAULT_INTENSITY, DIVISION_INTENSITY, HIGH_INTENSITY, Params
 from smallfirms.world.seeds import Seeds
 
 CDI, CDD, CTT = 0, 1, 2  # nature_contrat, in the writer's order
@@ -81,7 +81,7 @@ def plant_small_firm_hires(
     s0, s1 = seeds.calendar["pilot"]
     contacted = np.flatnonzero(first_contact >= 0)
     rate = np.array([DIVISION_INTENSITY.get(d, DEFAULT_INTENSITY) for d in seeds.divisions])
-    sector = np.clip(rate[firms.div[contacted]] / 1.6, 0.7, 1.4)
+    sector = np.clip(rate[firms.div[contacted]] / (HIGH_INTENSITY + 0.2), 0.7, 1.4)
     state = activity.state_at_baseline[contacted]
     expected = (
         p.effect_small_firm_extra_hires * np.asarray(p.effect_state_multiplier)[state] * sector

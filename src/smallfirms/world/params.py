@@ -48,7 +48,7 @@ class Params:
     """Every knob of the world; all of it is recorded in ``_world.json``."""
 
     # Planted effects (all zero in a null world).
-    effect_small_firm_extra_hires: float = 0.5
+    effect_small_firm_extra_hires: float = 1.0
     effect_large_recruiter_extra_furthest_hires: float = 3.0
     effect_satisfaction_uplift: float = 0.10
     # Multipliers of the small-firm effect by the firm's state at baseline: largest for dormant
@@ -90,8 +90,8 @@ class Params:
     demand_sd: float = 0.08
     agency_level_sd: float = 0.35
     agency_rho: float = 0.8
-    agency_sd: float = 0.06
-    area_sd: float = 0.06
+    agency_sd: float = 0.03
+    area_sd: float = 0.03
     unit_rho: float = 0.9
     unit_sd: float = 0.25
     # Declarations.

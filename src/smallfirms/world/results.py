@@ -3,10 +3,10 @@
     python -m smallfirms.world.results --seeds 42,7,11,1,2 --scale 0.1 --work data/world_results \
         --out docs/results/world_v2.json
 
-First one generation at scale 1.0 (its speed), then for each seed: generate the world, build the
-warehouse up to the score validation (dbt run, no tests: the figures, not the checks, are wanted
-here), read the ceilings and the project's methods.
-The JSON keeps the command, commit, machine and load beside the figures, as docs/ tables need."""
+First one generation at scale 1.0 (its speed, unless --speed-scale 0), then for each seed:
+generate the world, build the warehouse up to the score validation (seeds and models, no tests:
+the figures, not the checks, are wanted here), read the ceilings and the project's methods. The
+JSON keeps the command, commit, machine and load beside the figures, as docs/ tables need."""
 
 from __future__ import annotations
 
@@ -38,11 +38,19 @@ def _dbt_run(raw: Path, database: Path, work: Path) -> None:
         "DUCKDB_PATH": str(database.resolve()),
     }
     dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt), "run", "--select", "+score_validation", "--target-path", str(work / "target")]
+    cmd = [
+        str(dbt),
+        "build",
+        "--select",
+        "+score_validation",
+        "--target-path",
+        str(work / "target"),
+    ]
+    cmd += ["--exclude-resource-type", "unit_test", "test"]  # seeds and models: the figures
     cmd += ["--log-path", str(work / "logs"), "--quiet"]
     done = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     if done.returncode:
-        raise SystemExit(f"dbt run failed for {raw}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise SystemExit(f"dbt build failed for {raw}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
 def one_seed(seed: int, scale: float, work: Path, top_share: float) -> dict:
@@ -118,15 +126,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     meta = _meta(argv)
     timing = speed(args.speed_scale, args.work) if args.speed_scale else None
-    runs = [one_seed(int(s), args.scale, args.work, args.top_share) for s in args.seeds.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    runs = [one_seed(seed, args.scale, args.work, args.top_share) for seed in seeds]
     summary = summarise(runs)
     meta["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     payload = {"meta": meta, "scale": args.scale, "summary": summary, "runs": runs}
     payload["speed"] = timing
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=1, default=float) + "\n")
-    print(f"Top-{args.top_share:.0%} capture over seeds {args.seeds} (mean [min, max]):")
-    for population, figures in summary.items():
+    if runs:
+        print(f"Top-{args.top_share:.0%} capture over seeds {args.seeds} (mean [min, max]):")
+    for population, figures in summary.items() if runs else ():
         cells = [
             f"{k} {v['mean']:.1%} [{v['min']:.1%}, {v['max']:.1%}]" for k, v in figures.items()
         ]
