@@ -4,8 +4,8 @@ For each experiment and outcome, the **simulated MDE** is the smallest effect th
 own test would detect (reject "no effect" at 5 %, with a positive estimate) in 80 % of placebo
 experiments run on data from before the baseline:
 
-- small firms: the difference-in-differences of the placebo windows (six months before and after
-  2016-09-01), under every assignment the design could have drawn (which agency of each pair is
+- small firms: the difference-in-differences of the placebo windows (seed experiment_calendar:
+  `placebo_pre` and `placebo_post`, eleven months each, before the look-back window), under every assignment the design could have drawn (which agency of each pair is
   the pilot: 2^9 = 512), tested with the wild cluster bootstrap by agency;
 - satisfaction: the pilot − control difference in the baseline survey under the same assignments;
 - large recruiters: the same placebo DiD under seeded random permutations of the enrolled firms
@@ -189,6 +189,10 @@ def _counts(firms: np.ndarray, is_pilot: np.ndarray, magnitude: np.ndarray) -> d
     }
 
 
+# The windows are named, not dated: their dates live in the seed experiment_calendar only.
+PLACEBO_LABEL = "placebo DiD, placebo_pre vs placebo_post windows"
+
+
 def design_table(
     placebo_periods: pd.DataFrame,
     units: pd.DataFrame,
@@ -204,7 +208,7 @@ def design_table(
     clusters = small["cluster_id"].to_numpy()
     for outcome in SMALL_FIRM_OUTCOMES:
         y = small[f"d_{outcome}"].to_numpy(dtype=float)
-        row = _row("small_firms", outcome, "placebo DiD 2016-03..08 vs 2016-09..2017-02")
+        row = _row("small_firms", outcome, PLACEBO_LABEL)
         row.update(_counts(small["unit_id"].to_numpy(), is_pilot, small[f"t_{outcome}"].to_numpy()))
         mde, n_assignments = simulated_mde_clustered(
             y, is_pilot, clusters, small["pair_id"].to_numpy(), settings
@@ -225,7 +229,7 @@ def design_table(
         answers["cohort"].isin(["pilot", "control"])
         & (answers["survey_window"] == "baseline_survey")
     ].sort_values("answer_id")
-    row = _row("small_firms", "satisfied", "baseline survey 2016-09..2017-02, pilot - control")
+    row = _row("small_firms", "satisfied", "baseline_survey window, pilot - control")
     if len(baseline):
         y = baseline["is_satisfied"].to_numpy(dtype=float)
         answer_pilot = (baseline["cohort"] == "pilot").to_numpy()
@@ -254,7 +258,7 @@ def design_table(
     large_pilot = large["is_pilot"].to_numpy()
     for outcome in SMALL_FIRM_OUTCOMES:
         y = large[f"d_{outcome}"].to_numpy(dtype=float)
-        row = _row("large_recruiters", outcome, "placebo DiD 2016-03..08 vs 2016-09..2017-02")
+        row = _row("large_recruiters", outcome, PLACEBO_LABEL)
         row.update(
             _counts(large["unit_id"].to_numpy(), large_pilot, large[f"t_{outcome}"].to_numpy())
         )

@@ -578,7 +578,7 @@ def subgroups(frame: pd.DataFrame) -> Iterable[tuple[str, pd.DataFrame]]:
 
 
 def placebo_time_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
-    """The small-firm ITT on the placebo windows (a fake start at 2016-09-01, pre-baseline data):
+    """The small-firm ITT on the placebo windows (a fake start at placebo_post, pre-selection data):
     estimand `placebo_time`, subgroup `all`. No effect can be there; an interval away from 0 says
     the cohorts were drifting apart before the pilot."""
     rows = []

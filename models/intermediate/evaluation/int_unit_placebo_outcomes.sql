@@ -1,5 +1,5 @@
 -- One row per experiment × unit × placebo window (placebo_pre, placebo_post): the outcomes of the
--- six months before and after a fake start at 2016-09-01, all before the baseline, for the
+-- eleven months before and after a fake start at 2015-03-01, all before the look-back window, for the
 -- placebo-in-time difference-in-differences.
 {%- set outcomes = ['hires', 'durable_hires', 'jobseeker_hires', 'furthest_jobseeker_hires',
     'offers_posted', 'offers_filled_pe'] %}

@@ -1,5 +1,5 @@
 -- Counted hires per establishment in the half-years of score validation (seed experiment_calendar):
--- the two complete half-years before the baseline the data hold (it starts in 2016-01) and the first
+-- the two half-years before the baseline that LBB's line uses (the data, from 2014-03, hold six) and the first
 -- pilot half-year. Summed from the evaluation's monthly table: the declarations are not read again.
 with
 

@@ -2,10 +2,11 @@
 
 For each département, a least-squares line predicts an establishment's counted hires in the next
 half-year from its counted hires in the previous one and the lower bound of its headcount band.
-The data start in 2016-01, so before the baseline (2017-03-01) they hold two complete half-years:
-the model learns the last one (2016-09 … 2017-02) from the one before (2016-03 … 08) and the band,
-then predicts the first pilot half-year (2017-03 … 08) from the last one and the band. With one lag
-only, it is LBB's method at its shortest. LBB scores only firms that have hired; here a firm with no
+It uses the seed's two half-years before the baseline (2017-03-01), though the data (from
+2014-03) hold six: the model learns the last one (2016-09 … 2017-02) from the one before
+(2016-03 … 08) and the band, then predicts the first pilot half-year (2017-03 … 08) from the last
+one and the band. With one lag only, it is LBB's method at its shortest (more lags: targeting
+issue). LBB scores only firms that have hired; here a firm with no
 past hire gets the line's prediction at zero lags (intercept and size), the most that method can
 say about it. A département with fewer rows than `lbb_min_rows` or a singular design borrows the
 pooled fit of all départements. Trained on every eligible small firm (pre-baseline hires only).
