@@ -116,9 +116,11 @@ world-ceilings: install ## Top-10 % capture of the oracle and best-cell rankings
 
 # World v2 over several seeds (generation, dbt run to the score validation, ceilings): minutes.
 WORLD_SEEDS ?= 42,7,11,1,2
-world-results: install ## Calibration, signals and ceilings of WORLD_SEEDS at WORLD_SCALE into docs/results/world_v2.json
+world-results: install ## Generation speed at scale 1.0, then calibration, signals and ceilings of WORLD_SEEDS (docs/results/)
+	$(BIN)/python -m smallfirms.world.results --seeds '' --speed-scale 1.0 \
+		--work data/world_results --out docs/results/world_speed.json
 	$(BIN)/python -m smallfirms.world.results --seeds '$(WORLD_SEEDS)' --scale $(WORLD_SCALE) \
-		--work data/world_results --out docs/results/world_v2.json
+		--speed-scale 0 --work data/world_results --out docs/results/world_v2.json
 
 bench: install ## Benchmark worlds at BENCH_SCALES: build time, memory, incremental run, overhead vs targets
 	$(BIN)/python -m smallfirms.bench --scales '$(BENCH_SCALES)' --out '$(BENCH_OUT)' \

@@ -5,8 +5,9 @@ own test would detect (reject "no effect" at 5 %, with a positive estimate) in 8
 experiments run on data from before the baseline:
 
 - small firms: the difference-in-differences of the placebo windows (seed experiment_calendar:
-  `placebo_pre` and `placebo_post`, eleven months each, before the look-back window), under every assignment the design could have drawn (which agency of each pair is
-  the pilot: 2^9 = 512), tested with the wild cluster bootstrap by agency;
+  `placebo_pre` and `placebo_post`, eleven months each, before the look-back window), under
+  every assignment the design could have drawn (which agency of each pair is the pilot:
+  2^9 = 512), tested with the wild cluster bootstrap by agency;
 - satisfaction: the pilot − control difference in the baseline survey under the same assignments;
 - large recruiters: the same placebo DiD under seeded random permutations of the enrolled firms
   among the top recruiters (firm-level assignment), tested with HC1 errors.

@@ -143,7 +143,8 @@ def test_placebo_in_time_finds_no_effect_before_the_pilot(planted):
     warehouse, _ = planted
     estimate, low, high, p_value = _effect(warehouse, "small_firms", "hires", "placebo_time")
     assert low <= 0 <= high, (
-        f"placebo start (placebo_post): 95 % CI [{low:.4f}, {high:.4f}] excludes 0 (p = {p_value:.4f})"
+        f"placebo start (placebo_post): 95 % CI [{low:.4f}, {high:.4f}] excludes 0 "
+        f"(p = {p_value:.4f})"
     )
 
 
