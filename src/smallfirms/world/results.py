@@ -69,6 +69,10 @@ def one_seed(seed: int, scale: float, work: Path, top_share: float) -> dict:
         "rows": sum(counts.values()),
         "generation_seconds": round(generation, 2),
         "calibration": {r["name"]: r["produced"] for r in record["calibration"]},
+        "targets": {
+            r["name"]: {k: r[k] for k in ("target", "tolerance", "source", "why")}
+            for r in record["calibration"]
+        },
         "signals": record["signals"],
         "ceilings": ceilings.ceilings(firms, top_share),
         "methods": ceilings.read_methods(database, top_share),
@@ -123,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("data/world_results"))
     parser.add_argument("--out", type=Path, default=Path("docs/results/world_v2.json"))
     parser.add_argument("--speed-scale", type=float, default=1.0, help="0: skip the speed run")
+    parser.add_argument("--markdown", type=Path, help="only print the docs' tables of this file")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print("\n".join(markdown(json.loads(args.markdown.read_text()))))
+        return 0
     meta = _meta(argv)
     timing = speed(args.speed_scale, args.work) if args.speed_scale else None
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -148,6 +156,65 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"written to {args.out}")
     return 0
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def _mean_range(mean: float, low: float, high: float, fmt) -> str:
+    return f"{fmt(mean)} ({fmt(low)} – {fmt(high)})"
+
+
+def _range(values: list[float], fmt) -> str:
+    return _mean_range(float(np.mean(values)), min(values), max(values), fmt)
+
+
+def markdown(payload: dict) -> list[str]:
+    """The docs' tables from a results file: calibration, signals, ceilings (means over seeds, with
+    the range), and the speed run when there is one."""
+    runs, lines = payload["runs"], []
+    seeds = ", ".join(str(r["seed"]) for r in runs)
+    if runs:
+        lines += [f"Calibration, mean (min – max) over seeds {seeds}:", ""]
+        lines += ["| figure | target ± tolerance | world |", "|---|---|---|"]
+        for name in runs[0]["calibration"]:
+            values = [r["calibration"][name] for r in runs]
+            target = runs[0]["targets"][name]
+            lines.append(
+                f"| {name} | {target['target']:g} ± {target['tolerance']:g} | "
+                f"{_range(values, lambda v: f'{v:.3f}')} |"
+            )
+        lines += ["", "Signals (eligible non-recruiters of hiring sectors), mean over seeds:", ""]
+        lines += ["| signal before baseline | about to hire | others |", "|---|---|---|"]
+        for name in runs[0]["signals"]["share_showing_signal"]:
+            shares = [r["signals"]["share_showing_signal"][name] for r in runs]
+            about = [s["about_to_hire"] for s in shares]
+            others = [s["others"] for s in shares]
+            lines.append(f"| {name} | {_range(about, _pct)} | {_range(others, _pct)} |")
+        lines += ["", "Top-10 % capture of first-pilot-half-year hires, mean (min – max):", ""]
+        methods = ["oracle", "best_cell", "lbb_style", "prospect_score", "sector_rate", "random"]
+        lines += ["| population | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|"]
+        for population, figures in payload["summary"].items():
+            cells = [
+                _mean_range(figures[m]["mean"], figures[m]["min"], figures[m]["max"], _pct)
+                if m in figures
+                else "—"
+                for m in methods
+            ]
+            lines.append(f"| {population} | " + " | ".join(cells) + " |")
+    if payload.get("speed"):
+        s = payload["speed"]
+        lines += ["", f"Generation at scale {s['scale']:g} (seed 42, CSV):", ""]
+        lines += ["| table | rows | seconds |", "|---|---|---|"]
+        for name, n in s["row_counts"].items():
+            lines.append(f"| {name} | {n:,} | {s['table_seconds'].get(name, 0):.2f} |")
+        total = sum(s["row_counts"].values())
+        lines.append(
+            f"| all (build {s['table_seconds']['build']:.1f} s) | {total:,} | {s['seconds']:.1f} |"
+        )
+        lines.append(f"\n{s['rows_per_second']:,} rows/s.")
+    return lines
 
 
 if __name__ == "__main__":
