@@ -160,6 +160,11 @@ class ClusterSums:
     def n_clusters(self) -> int:
         return self.xgy.shape[0]
 
+    def is_full_rank(self) -> bool:
+        """X'X has full rank (no column of the design is empty or a copy of others)."""
+        xtx = self.xgxg.sum(axis=0)
+        return bool(np.linalg.matrix_rank(xtx) == xtx.shape[0])
+
     @cached_property
     def xtx_inv(self) -> np.ndarray:
         return np.linalg.inv(self.xgxg.sum(axis=0))
@@ -335,11 +340,16 @@ def randomization_p_value(
     seed: int,
 ) -> tuple[float, int]:
     """RI p-value of a statistic of the pilot indicator: the share of pair swaps whose |statistic|
-    is at least the observed one (the observed assignment included), and the number of swaps."""
+    is at least the observed one (the observed assignment included), and the number of swaps.
+
+    A swap under which the statistic is not defined (NaN: a cell of the design left empty, as when
+    a subgroup's only pilot answers of a window move to the other arm) is left out of both counts:
+    the p-value is that of the estimable swaps, and the count says how many there were."""
     observed = abs(statistic(is_pilot))
     assignments = swapped_assignments(is_pilot, pairs, max_assignments, seed)
     values = np.array([abs(statistic(assignment)) for assignment in assignments])
-    return float(np.mean(values >= observed - 1e-12 * max(1.0, observed))), len(assignments)
+    values = values[np.isfinite(values)]
+    return float(np.mean(values >= observed - 1e-12 * max(1.0, observed))), len(values)
 
 
 def swapped_assignments(
@@ -491,7 +501,10 @@ def clustered_effect(
         ci = invert_test(ar_p_value, estimate, std_error, settings.level)
 
     def t_of(assignment: np.ndarray) -> float:
-        beta, se = cells.sums("y", assignment).crv1(j)
+        swapped = cells.sums("y", assignment)
+        if not swapped.is_full_rank():  # this swap empties a cell of the design: no statistic
+            return float("nan")
+        beta, se = swapped.crv1(j)
         return beta / se if se > 0 else 0.0
 
     p_ri, n_ri = randomization_p_value(

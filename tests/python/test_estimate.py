@@ -148,6 +148,24 @@ def test_randomization_inference_enumerates_every_swap_of_the_pairs():
     assert p_value == pytest.approx(2 / 4)
 
 
+def test_randomization_inference_leaves_out_swaps_that_empty_a_cell():
+    # Two pairs of agencies: a1 and b2 have answers in both windows, a2 and b1 in the evaluation
+    # window only. Swapping exactly one pair leaves one arm without a baseline answer: the DiD is
+    # not defined under those two swaps.
+    agency = np.array(["a1", "a1", "a1", "a2", "a2", "b1", "b1", "b2", "b2", "b2"])
+    pair = np.array(["0", "0", "0", "0", "0", "1", "1", "1", "1", "1"])
+    is_pilot = np.isin(agency, ["a1", "b1"])
+    is_evaluation = np.array([0, 1, 1, 1, 1, 1, 1, 0, 1, 1], dtype=bool)
+    satisfied = np.array([1, 1, 0, 0, 1, 1, 0, 0, 1, 1], dtype=float)
+    row = estimate.clustered_effect(
+        satisfied, is_pilot, agency, pair, SETTINGS, extra=is_evaluation
+    )
+    assert np.isfinite(row["estimate"])
+    # 4 swaps of 2 pairs: the identity and the swap of both are estimable
+    assert row["n_ri_assignments"] == 2
+    assert 0 < row["p_value_ri"] <= 1
+
+
 def test_satisfaction_did_is_the_difference_of_the_four_cell_means():
     rng = np.random.default_rng(4)
     n = 400
