@@ -15,13 +15,15 @@ TOP_SHARE = 0.1
 CELL = 15
 
 
-def read_top_capture(database: Path) -> dict[tuple[str, str], tuple[int, float | None]]:
-    """(population, method) -> (firms, share of hires captured by the top 10 %)."""
+def read_top_capture(
+    database: Path, top_share: float = TOP_SHARE
+) -> dict[tuple[str, str], tuple[int, float | None]]:
+    """(population, method) -> (firms, share of hires captured by the top `top_share`)."""
     with duckdb.connect(str(database), read_only=True) as con:
         rows = con.execute(
             "select population, method, n_firms, hires_captured_share "
             "from marts.score_validation where abs(top_share - ?) < 1e-9",
-            [TOP_SHARE],
+            [top_share],
         ).fetchall()
     return {(population, method): (n, share) for population, method, n, share in rows}
 

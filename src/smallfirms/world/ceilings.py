@@ -25,6 +25,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from smallfirms.score_validation import read_top_capture
+
 POPULATIONS = ("all_eligible", "prospects", "non_recruiters", "priority_prospects")
 METHODS = ("prospect_score", "lbb_style", "sector_rate", "random")
 TRUTH_FILE = Path("_truth") / "latent_expected_hires.csv"
@@ -131,14 +133,8 @@ def ceilings(firms: pd.DataFrame, top_share: float) -> dict[str, dict[str, float
 
 def read_methods(database: Path, top_share: float) -> dict[str, dict[str, float]]:
     """population -> method -> captured share, from marts.score_validation at this top share."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        rows = con.execute(
-            "select population, method, hires_captured_share from marts.score_validation "
-            "where abs(top_share - ?) < 1e-9",
-            [top_share],
-        ).fetchall()
     methods: dict[str, dict[str, float]] = {}
-    for population, method, share in rows:
+    for (population, method), (_, share) in read_top_capture(database, top_share).items():
         methods.setdefault(population, {})[method] = share
     return methods
 
