@@ -65,11 +65,14 @@ SMALL_FIRM_OUTCOMES = ["hires", "any_hire", "durable_hires", "furthest_jobseeker
 
 @dataclass(frozen=True)
 class DesignSettings:
-    reps: int = 999
-    seed: int = 20170301
-    alpha: float = 0.05
-    power: float = 0.8
-    max_assignments: int = 4096
+    """The design's parameters: dbt vars only, passed in by the dbt model (no default here
+    restates them; dbt reads a Python model's vars from its literal `dbt.config.get` calls)."""
+
+    reps: int
+    seed: int
+    alpha: float
+    power: float
+    max_assignments: int
 
 
 def detection_threshold(low: float) -> float:

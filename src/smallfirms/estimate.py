@@ -95,12 +95,25 @@ OUTPUT_COLUMNS = [
 
 @dataclass(frozen=True)
 class Settings:
-    """The parameters of inference (dbt vars, passed in by the dbt model)."""
+    """The parameters of inference. Their values are dbt vars only (dbt_project.yml): no default
+    here restates them; the models build this from their config, other callers from the vars."""
 
-    reps: int = 9999
-    seed: int = 20180201
-    level: float = 0.95
-    max_assignments: int = 4096
+    reps: int
+    seed: int
+    level: float
+    max_assignments: int
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], object]) -> Settings:
+        """From a lookup of the dbt vars by name, for callers outside dbt (`project_vars().get`).
+        The dbt models call `dbt.config.get` with literal names: dbt collects the vars a Python
+        model needs from those calls, so a lookup passed as a function would find none."""
+        return cls(
+            reps=int(get("bootstrap_reps")),
+            seed=int(get("bootstrap_seed")),
+            level=float(get("confidence_level")),
+            max_assignments=int(get("randomization_max_assignments")),
+        )
 
 
 # --------------------------------------------------------------------------------------------

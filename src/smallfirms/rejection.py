@@ -31,6 +31,7 @@ import duckdb
 from scipy import stats
 
 from smallfirms.estimate import Settings, clustered_effect, unit_changes
+from smallfirms.project import project_vars
 
 METHODS = ("CRV1", "WCR", "RI")
 LEVEL = 0.05
@@ -79,7 +80,9 @@ def world_p_values(database: Path, reps: int, bootstrap_seed: int) -> dict[str, 
             "select * from intermediate.int_experiment_units order by experiment, unit_id"
         ).df()
     changes = unit_changes(periods, units, "small_firms")
-    settings = Settings(reps=reps, seed=bootstrap_seed, max_assignments=4096)
+    # the evaluation's own settings (dbt vars), with this table's replications and seed
+    config = {**project_vars(), "bootstrap_reps": reps, "bootstrap_seed": bootstrap_seed}
+    settings = Settings.from_config(config.get)
     row = clustered_effect(
         changes["d_hires"].to_numpy(dtype=float),
         changes["is_pilot"].to_numpy(),

@@ -34,6 +34,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from smallfirms.formatting import MISSING, absent, p_value  # noqa: E402
+from smallfirms.project import project_vars
 
 plt.rcParams.update(
     {
@@ -51,7 +52,7 @@ SUPPRESSED = "suppressed"
 UNBOUNDED = "unbounded"
 PILOT_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f5f99", "#c2612b", "#6b6b6b"
 SUPPRESSED_COLOUR = "#8a5a00"
-SMD_THRESHOLD = 0.1
+SMD_THRESHOLD = float(project_vars()["imbalance_smd_threshold"])
 
 STYLE = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; max-width: 62rem; margin: 2rem auto; }
@@ -470,7 +471,8 @@ def section_balance(con: duckdb.DuckDBPyConnection) -> str:
     axis.axvline(0, color="#bbb", linewidth=0.8)
     axis.set_yticks(range(len(rows)), labels)
     axis.set_title(
-        "Love plot: standardized mean differences at baseline (|SMD| > 0.1 flagged)", fontsize=9
+        f"Love plot: standardized mean differences at baseline (|SMD| > {SMD_THRESHOLD:g} flagged)",
+        fontsize=9,
     )
     parts = ["<h2>Balance at baseline</h2>", _svg(figure)]
     if _has(con, "eval_balance_joint_test"):
