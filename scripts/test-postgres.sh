@@ -65,9 +65,6 @@ as_postgres "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 
     start >/dev/null || { cat "$PG_TMP/server.log" >&2; fail "the server did not start"; }
 
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGPASSWORD PGDATABASE=smallfirms DBT_TARGET=postgres
-# Postgres inlines the chains of views and misjudges their row counts by orders of magnitude: nested
-# loops then take minutes where hash joins take a second (README, other engines).
-export PGOPTIONS="-c enable_nestloop=off"
 export DBT_PROFILES_DIR=$PWD DBT_PROJECT_DIR=$PWD DBT_SEND_ANONYMOUS_USAGE_STATS=false
 "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -d postgres -c "create database smallfirms" \
     -c "create role bi_reader nologin" >/dev/null
