@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgres
 RUN_TIME_COLUMNS = {("rejected_rows", "detected_at")}
 TOLERANCE = 1e-9
 MARTS_DIR = Path(__file__).resolve().parents[2] / "models" / "marts"
-# Built on the Python models (estimation, LBB-style line, joint test): DuckDB only (docs/engines.md).
+# Built on the Python models (estimation, LBB-style line, joint test): DuckDB only (docs/engines).
 DUCKDB_ONLY_MARTS = {
     "eval_effects",
     "eval_event_study",
