@@ -156,8 +156,13 @@ pytest: install
 test-postgres: install ## The build and its tests on a throw-away PostgreSQL server (root; installs Debian's postgresql if missing)
 	TEST_SCALE='$(TEST_SCALE)' WORLD_SEED='$(WORLD_SEED)' scripts/test-postgres.sh
 
-lint: install ## sqlfluff (dbt templater, DuckDB dialect) and ruff
+# dbt-score reads the manifest of a fresh parse; its thresholds are in pyproject.toml [tool.dbt-score].
+# It prints the items under the item threshold only (`--show failing-rules`, its default, lists every
+# warning; the option is set here because the command line's default overrides the file's).
+lint: install ## sqlfluff (dbt templater, DuckDB dialect), ruff, and dbt-score (project score 9.5 or more)
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint models macros tests analyses
+	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(DBT) parse --quiet
+	$(BIN)/dbt-score lint -m target/manifest.json --show failing-items
 	$(BIN)/ruff check src tests models
 	$(BIN)/ruff format --check src tests models
 
