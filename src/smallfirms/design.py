@@ -33,13 +33,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from smallfirms.estimate import (
+from smallfirms.estimate import unit_changes
+from smallfirms.inference import (
     Cells,
     WildClusterBootstrap,
+    design_matrix,
     hc1,
     invert_test,
     swapped_assignments,
-    unit_changes,
     webb_weights,
 )
 
@@ -168,7 +169,7 @@ def simulated_mde_firm_level(
     for _ in range(settings.max_assignments):
         assignment = np.zeros(n, dtype=bool)
         assignment[rng.choice(n, n_pilot, replace=False)] = True
-        beta, std_error = hc1(y, np.column_stack([np.ones(n), assignment.astype(float)]), 1)
+        beta, std_error = hc1(y, design_matrix(assignment), 1)
         thresholds.append(detection_threshold(beta - quantile * std_error))
     return _quantile(np.array(thresholds), settings.power), settings.max_assignments
 
