@@ -68,26 +68,37 @@ OUTCOMES = [
     "offers_filled_pe",
 ]
 
-OUTPUT_COLUMNS = [
-    "experiment",
-    "outcome",
-    "subgroup",
-    "estimand",
-    "estimate",
-    "std_error",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "p_value_ri",
-    "n_ri_assignments",
-    "inference",
-    "n_pilot",
-    "n_control",
-    "n_clusters",
-    "n_firms",
-    "largest_firm_share",
-    "first_stage",
-]
+# The columns of an estimate and of the counts the publishing rule reads, with their pandas types
+# (the models' contracts), shared by the effects table and the event study.
+ESTIMATE_TYPES = {
+    "estimate": "float64",
+    "std_error": "float64",
+    "ci_low": "float64",
+    "ci_high": "float64",
+    "p_value": "float64",
+}
+COUNT_TYPES = {
+    "n_pilot": "Int64",
+    "n_control": "Int64",
+    "n_clusters": "Int64",
+    "n_firms": "Int64",
+    "largest_firm_share": "float64",
+}
+
+# The effects table's columns, in order, with their types.
+OUTPUT_TYPES = {
+    "experiment": "object",
+    "outcome": "object",
+    "subgroup": "object",
+    "estimand": "object",
+    **ESTIMATE_TYPES,
+    "p_value_ri": "float64",
+    "n_ri_assignments": "Int64",
+    "inference": "object",
+    **COUNT_TYPES,
+    "first_stage": "float64",
+}
+OUTPUT_COLUMNS = list(OUTPUT_TYPES)
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,18 @@ class Settings:
 
 def _empty_row() -> dict[str, object]:
     return {name: None for name in OUTPUT_COLUMNS}
+
+
+def _typed(rows: list[dict[str, object]], types: dict[str, str]) -> pd.DataFrame:
+    """The rows as a table of the columns of `types`, each of its type (a float column's None is
+    NaN, an integer column's NA)."""
+    table = pd.DataFrame(rows, columns=list(types))
+    for name, kind in types.items():
+        if kind == "float64":
+            table[name] = pd.to_numeric(table[name], errors="coerce").astype(kind)
+        else:
+            table[name] = table[name].astype(kind)
+    return table
 
 
 def _firm_counts(units: pd.DataFrame, magnitude: np.ndarray) -> dict[str, object]:
@@ -384,49 +407,26 @@ def estimate_effects(
             placebo_periods, units, "small_firms", before="placebo_pre", after="placebo_post"
         )
         rows += placebo_time_effects(placebo, settings)
-    table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
-    for name in ["n_pilot", "n_control", "n_clusters", "n_firms", "n_ri_assignments"]:
-        table[name] = table[name].astype("Int64")
-    for name in [
-        "estimate",
-        "std_error",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "p_value_ri",
-        "largest_firm_share",
-        "first_stage",
-    ]:
-        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
-    for name in ["experiment", "outcome", "subgroup", "estimand", "inference"]:
-        table[name] = table[name].astype("object")
-    return table
+    return _typed(rows, OUTPUT_TYPES)
 
 
 # --------------------------------------------------------------------------------------------
 # Event study.
 # --------------------------------------------------------------------------------------------
 
-EVENT_STUDY_COLUMNS = [
-    "experiment",
-    "outcome",
-    "months_from_pilot_start",
-    "is_reference",
-    "estimate",
-    "std_error",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "inference",
-    "n_pilot",
-    "n_control",
-    "n_clusters",
-    "n_firms",
-    "largest_firm_share",
-    "n_leads",
-    "leads_max_abs_t",
-    "leads_joint_p_value",
-]
+EVENT_STUDY_TYPES = {
+    "experiment": "object",
+    "outcome": "object",
+    "months_from_pilot_start": "Int64",
+    "is_reference": "boolean",
+    **ESTIMATE_TYPES,
+    "inference": "object",
+    **COUNT_TYPES,
+    "n_leads": "Int64",
+    "leads_max_abs_t": "float64",
+    "leads_joint_p_value": "float64",
+}
+EVENT_STUDY_COLUMNS = list(EVENT_STUDY_TYPES)
 
 
 def event_study(
@@ -487,20 +487,9 @@ def event_study(
             lead_t.append(abs(boot.t_statistic(0.0)))
             lead_boot.append(np.abs(boot.bootstrap_t(0.0)))
         rows.append(row)
-    table = pd.DataFrame(rows, columns=EVENT_STUDY_COLUMNS)
-    if lead_t:
+    if lead_t:  # the joint test of the leads, on every row
         observed = max(lead_t)
-        table["n_leads"] = len(lead_t)
-        table["leads_max_abs_t"] = observed
-        table["leads_joint_p_value"] = float(np.mean(np.max(lead_boot, axis=0) > observed))
-    for name in ["months_from_pilot_start", "n_pilot", "n_control", "n_clusters", "n_firms"]:
-        table[name] = table[name].astype("Int64")
-    table["n_leads"] = table["n_leads"].astype("Int64")
-    for name in ["estimate", "std_error", "ci_low", "ci_high", "p_value", "largest_firm_share"]:
-        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
-    for name in ["leads_max_abs_t", "leads_joint_p_value"]:
-        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
-    table["is_reference"] = table["is_reference"].astype("boolean")
-    for name in ["experiment", "outcome", "inference"]:
-        table[name] = table[name].astype("object")
-    return table
+        joint_p = float(np.mean(np.max(lead_boot, axis=0) > observed))
+        for row in rows:
+            row.update(n_leads=len(lead_t), leads_max_abs_t=observed, leads_joint_p_value=joint_p)
+    return _typed(rows, EVENT_STUDY_TYPES)
