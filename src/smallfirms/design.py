@@ -27,6 +27,7 @@ degrees of freedom G - 2 with G clusters (n - 2 for firm-level assignment).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,14 +67,24 @@ SMALL_FIRM_OUTCOMES = ["hires", "any_hire", "durable_hires", "furthest_jobseeker
 
 @dataclass(frozen=True)
 class DesignSettings:
-    """The design's parameters: dbt vars only, passed in by the dbt model (no default here
-    restates them; dbt reads a Python model's vars from its literal `dbt.config.get` calls)."""
+    """The design's parameters: dbt vars only (no default here restates them)."""
 
     reps: int
     seed: int
     alpha: float
     power: float
     max_assignments: int
+
+    @classmethod
+    def from_config(cls, values: Mapping[str, object]) -> DesignSettings:
+        """From the dbt vars by name: the models' `inference` config (dbt_project.yml)."""
+        return cls(
+            reps=int(values["design_bootstrap_reps"]),
+            seed=int(values["bootstrap_seed"]),
+            alpha=1 - float(values["confidence_level"]),
+            power=float(values["design_power"]),
+            max_assignments=int(values["randomization_max_assignments"]),
+        )
 
 
 def detection_threshold(low: float) -> float:

@@ -38,7 +38,7 @@ Designs (experiments.md, outcomes and estimates):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -112,15 +112,14 @@ class Settings:
     max_assignments: int
 
     @classmethod
-    def from_config(cls, get: Callable[[str], object]) -> Settings:
-        """From a lookup of the dbt vars by name, for callers outside dbt (`project_vars().get`).
-        The dbt models call `dbt.config.get` with literal names: dbt collects the vars a Python
-        model needs from those calls, so a lookup passed as a function would find none."""
+    def from_config(cls, values: Mapping[str, object]) -> Settings:
+        """From the dbt vars by name: the models' `inference` config (dbt_project.yml), or
+        `project_vars()` for callers outside dbt."""
         return cls(
-            reps=int(get("bootstrap_reps")),
-            seed=int(get("bootstrap_seed")),
-            level=float(get("confidence_level")),
-            max_assignments=int(get("randomization_max_assignments")),
+            reps=int(values["bootstrap_reps"]),
+            seed=int(values["bootstrap_seed"]),
+            level=float(values["confidence_level"]),
+            max_assignments=int(values["randomization_max_assignments"]),
         )
 
 

@@ -72,7 +72,7 @@ def build_null_world(work: Path, scale: float, seed: int) -> Path:
 
 def table_settings(reps: int | None = None, bootstrap_seed: int | None = None) -> Settings:
     """The evaluation's settings (dbt vars), with this table's replications and seed if given."""
-    found = Settings.from_config(project_vars().get)
+    found = Settings.from_config(project_vars())
     return replace(
         found,
         reps=found.reps if reps is None else reps,
