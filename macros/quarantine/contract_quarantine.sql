@@ -22,7 +22,7 @@
 {% macro contract_typed_value(column, type) -%}
     {%- if type == 'date' -%}{{ return(safe_date(column)) }}
     {%- elif type == 'timestamp' -%}{{ return(safe_timestamp(column)) }}
-    {%- elif type == 'integer' -%}{{ return(dbt.safe_cast(column, api.Column.translate_type('integer'))) }}
+    {%- elif type == 'integer' -%}{{ return(safe_integer(column)) }}
     {%- elif type == 'boolean' -%}{{ return("case " ~ column ~ " when 'true' then true when 'false' then false end") }}
     {%- else -%}{{ exceptions.raise_compiler_error('contract: unknown type ' ~ type ~ ' of ' ~ column) }}
     {%- endif -%}

@@ -7,7 +7,8 @@
       rules         list of {rule, column, broken}: `broken` is a SQL condition, true when the rule fails
       columns       the columns the base model keeps (typed names); raw text columns not listed are dropped;
                     none keeps every column (the base model then selects what it keeps)
-      masked        columns whose bad value is personal data: written as '<masked>' in rejected_rows
+      masked        columns whose bad value is personal data: written as '<masked>' in rejected_rows (so is
+                    any bad value that holds a NIR, whatever its column, and such a raw key)
     Output: `columns`, raw_line, raw_key, rejection_rule, rejection_column, bad_value (NULL rule = valid row). -#}
 {% macro quarantine(from_cte, source_table, key_column, required, rules, columns, masked=[]) -%}
     {%- set checks = [] -%}
@@ -51,7 +52,8 @@ quarantined as (
         {%- endfor %}
         raw_line,
         {%- endif %}
-        cast({{ key_column or 'raw_line' }} as {{ dbt.type_string() }}) as raw_key,
+        {%- set raw_key = 'cast(' ~ (key_column or 'raw_line') ~ ' as ' ~ dbt.type_string() ~ ')' %}
+        case when rule_index is null then {{ raw_key }} else {{ mask_nir_token(raw_key) }} end as raw_key,
         case rule_index
             {%- for check in checks %}
             when {{ loop.index }} then '{{ check.rule }}'
@@ -66,7 +68,7 @@ quarantined as (
             {%- for check in checks %}
             when {{ loop.index }} then
                 {%- if check.column in masked %} '<masked>'
-                {%- else %} cast({{ check.column }} as {{ dbt.type_string() }})
+                {%- else %} {{ mask_nir_token('cast(' ~ check.column ~ ' as ' ~ dbt.type_string() ~ ')') }}
                 {%- endif %}
             {%- endfor %}
         end as bad_value

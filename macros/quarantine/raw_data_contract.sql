@@ -471,3 +471,16 @@ establishments:
 {%- endset -%}
 {{ return(fromyaml(contract)) }}
 {%- endmacro %}
+
+{#- The shape of each type's text and of a text holding a NIR (regular expressions the whole text
+    matches). -#}
+{% macro raw_data_shapes() -%}
+{%- set shapes -%}
+date: '[0-9]{4}-[0-9]{2}-[0-9]{2}'
+timestamp: '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}'
+integer: -?[0-9]{1,9}
+boolean: true|false
+nir_token: (.*[^0-9])?[12][0-9]{4}([0-9]{2}|2[ABab])[0-9]{6}([0-9]{2})?([^0-9].*)?
+{%- endset -%}
+{{ return(fromyaml(shapes)) }}
+{%- endmacro %}

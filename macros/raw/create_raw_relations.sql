@@ -27,15 +27,43 @@
             {%- set path = found[0] | replace("'", "''") -%}
             {%- if path.endswith('.parquet') -%}
                 {%- set reader = "read_parquet('" ~ path ~ "')" -%}
+                {%- set fields = duckdb__parquet_as_contract_text(name, reader) -%}
             {%- else -%}
                 {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')" -%}
+                {%- set fields = 'columns(*)::varchar' -%}
             {%- endif -%}
             {%- do run_query(
-                "create or replace view raw." ~ name ~ " as select row_number() over () as _raw_line, columns(*)::varchar from " ~ reader
+                "create or replace view raw." ~ name ~ " as select row_number() over () as _raw_line, " ~ fields ~ " from " ~ reader
             ) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1 as raw_relations_created
+{%- endmacro %}
+
+{#- The columns of a Parquet file as the contract's text: a timestamp at midnight in a date column
+    as YYYY-MM-DD, a whole-second timestamp in a timestamp column as YYYY-MM-DD HH:MM:SS; every
+    other value (integers, booleans, strings) as DuckDB writes it, so that a lossy value (a time of
+    day in a date) keeps a shape the quarantine rejects as bad_type. -#}
+{% macro duckdb__parquet_as_contract_text(table_name, reader) -%}
+    {%- set types = {} -%}
+    {%- for column in contract_of(table_name).columns -%}
+        {%- do types.update({column.name: column.type}) -%}
+    {%- endfor -%}
+    {%- set described = run_query('describe select * from ' ~ reader) -%}
+    {%- set fields = [] -%}
+    {%- for row in described.rows -%}
+        {%- set quoted = adapter.quote(row[0]) -%}
+        {%- set kind = types.get(row[0]) -%}
+        {%- set field = 'cast(' ~ quoted ~ ' as varchar)' -%}
+        {%- if row[1].upper().startswith('TIMESTAMP') and 'TIME ZONE' not in row[1].upper() and kind in ('date', 'timestamp') -%}
+            {%- set whole = "cast(" ~ quoted ~ " as time) = time '00:00:00'" if kind == 'date'
+                else "date_trunc('second', " ~ quoted ~ ") = " ~ quoted -%}
+            {%- set layout = '%Y-%m-%d' if kind == 'date' else '%Y-%m-%d %H:%M:%S' -%}
+            {%- set field = 'case when ' ~ whole ~ " then strftime(" ~ quoted ~ ", '" ~ layout ~ "') else " ~ field ~ ' end' -%}
+        {%- endif -%}
+        {%- do fields.append(field ~ ' as ' ~ quoted) -%}
+    {%- endfor -%}
+    {{ return(fields | join(', ')) }}
 {%- endmacro %}
 
 {#- Spark reads NAME.csv or NAME.parquet in place too: one all-text view per file. Its line number is

@@ -40,7 +40,22 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SOURCES_GLOB = "models/staging/*/_*__sources.yml"
 LOADER_COLUMNS = frozenset({"_raw_line"})
-TYPES = ("text", "date", "timestamp", "integer", "boolean")
+# The shape of each type's text (a full match; text has none). A value of another shape breaks
+# `bad_type`; so does a date shape that is no calendar date (2017-02-30). Integers have at most 9
+# digits: every engine holds them in a 32-bit integer without failing.
+TYPE_SHAPES: dict[str, str | None] = {
+    "text": None,
+    "date": "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    "timestamp": "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
+    "integer": "-?[0-9]{1,9}",
+    "boolean": "true|false",
+}
+TYPES = tuple(TYPE_SHAPES)
+# A NIR as a token anywhere in a text (spaces removed): 13 characters (sex, year, month,
+# department or 2A/2B, commune, order), an optional 2-digit key, no digit right before or after.
+# Whatever the column, such a value is masked in rejected_rows and in build logs; a 14-digit SIRET
+# does not match.
+NIR_TOKEN = "(.*[^0-9])?[12][0-9]{4}([0-9]{2}|2[ABab])[0-9]{6}([0-9]{2})?([^0-9].*)?"
 CHECKS = (
     "identifier",
     "pattern",
@@ -310,10 +325,11 @@ def violations(table: Table, frames: dict) -> dict[tuple[str, str], int]:
             count(
                 "bad_type",
                 column.name,
-                values.notna() & ~values.fillna("").str.fullmatch(r"-?[0-9]+"),
+                values.notna() & ~values.fillna("").str.fullmatch(TYPE_SHAPES["integer"]),
             )
         elif column.type == "boolean":
-            count("bad_type", column.name, values.notna() & ~values.isin(["true", "false"]))
+            shape = TYPE_SHAPES["boolean"]
+            count("bad_type", column.name, values.notna() & ~values.fillna("").str.fullmatch(shape))
         for rule in column.rules:
             count(rule.rule, column.name, _rule_broken(rule, table, frame, frames))
     if table.key:
@@ -334,6 +350,16 @@ MACRO_HEADER = """\
 MACRO_FOOTER = """\
 {%- endset -%}
 {{ return(fromyaml(contract)) }}
+{%- endmacro %}
+
+{#- The shape of each type's text and of a text holding a NIR (regular expressions the whole text
+    matches). -#}
+{% macro raw_data_shapes() -%}
+{%- set shapes -%}
+"""
+SHAPES_FOOTER = """\
+{%- endset -%}
+{{ return(fromyaml(shapes)) }}
 {%- endmacro %}
 """
 
@@ -364,7 +390,10 @@ def macro_text(contract: dict[str, Table]) -> str:
     body = yaml.safe_dump(as_data(contract), sort_keys=False, default_flow_style=None, width=100)
     if "{{" in body or "{%" in body or "{#" in body:
         raise ContractError("the contract must not contain Jinja")
-    return MACRO_HEADER + body + MACRO_FOOTER
+    shapes = {kind: shape for kind, shape in TYPE_SHAPES.items() if shape}
+    shapes["nir_token"] = NIR_TOKEN
+    shapes_body = yaml.safe_dump(shapes, sort_keys=False, width=100)
+    return MACRO_HEADER + body + MACRO_FOOTER + shapes_body + SHAPES_FOOTER
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -80,17 +80,39 @@ def csv_header(path: Path) -> list[str]:
     return [cell.strip() for cell in header]
 
 
-def parquet_as_csv(path: Path, out: Path) -> list[str]:
-    """Writes the Parquet file as an all-text CSV (DuckDB's casts, as in its raw views)."""
+def parquet_as_csv(path: Path, out: Path, table: contract.Table) -> list[str]:
+    """Writes the Parquet file as an all-text CSV, each column as the contract's text (as the
+    DuckDB raw views do, macro duckdb__parquet_as_contract_text)."""
     import duckdb
 
     source = str(path).replace("'", "''")
+    reader = f"read_parquet('{source}')"
     with duckdb.connect() as con:
+        described = con.execute(f"describe select * from {reader}").fetchall()
+        fields = [parquet_field(name, kind, table) for name, kind, *_ in described]
         con.execute(
-            f"copy (select columns(*)::varchar from read_parquet('{source}')) "
+            f"copy (select {', '.join(fields)} from {reader}) "
             f"to '{str(out).replace(chr(39), chr(39) * 2)}' (format csv, header true)"
         )
     return csv_header(out)
+
+
+def parquet_field(name: str, parquet_type: str, table: contract.Table) -> str:
+    """One column of a Parquet file as text: a midnight timestamp in a date column as a date, a
+    whole-second timestamp in a timestamp column without its fraction; anything else as is."""
+    column = quote(name)
+    kind = table.column(name).type if name in table.column_names else "text"
+    field = f"cast({column} as varchar)"
+    upper = parquet_type.upper()
+    if upper.startswith("TIMESTAMP") and "TIME ZONE" not in upper and kind in contract.DATE_FORMATS:
+        whole = (
+            f"cast({column} as time) = time '00:00:00'"
+            if kind == "date"
+            else f"date_trunc('second', {column}) = {column}"
+        )
+        layout = contract.DATE_FORMATS[kind]
+        field = f"case when {whole} then strftime({column}, '{layout}') else {field} end"
+    return f"{field} as {column}"
 
 
 def load_csv(cursor, schema: str, name: str, path: Path, columns: list[str]) -> int:
@@ -121,7 +143,8 @@ def load_csv(cursor, schema: str, name: str, path: Path, columns: list[str]) -> 
 
 
 def load(raw_dir: Path, connection, schema: str = SCHEMA) -> list[tuple[str, int]]:
-    files = find_files(raw_dir, list(contract.tables()))
+    tables = contract.tables()
+    files = find_files(raw_dir, list(tables))
     loaded = []
     with connection.cursor() as cursor:
         cursor.execute(f"create schema if not exists {quote(schema)}")
@@ -131,7 +154,7 @@ def load(raw_dir: Path, connection, schema: str = SCHEMA) -> list[tuple[str, int
             path = raw_file.path
             if raw_file.is_parquet:
                 path = Path(tmp) / f"{raw_file.name}.csv"
-                columns = parquet_as_csv(raw_file.path, path)
+                columns = parquet_as_csv(raw_file.path, path, tables[raw_file.name])
             else:
                 columns = csv_header(path)
             with connection.cursor() as cursor:

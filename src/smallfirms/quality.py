@@ -48,10 +48,6 @@ from smallfirms import contract
 DEFAULT_SAMPLE_ROWS = 2_000_000
 DOCS_SITE = "local_site"
 
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
-INTEGER = r"^-?[0-9]+$"
-
 BOUNDED_SUFFIXES = ("_rate", "_share")
 # Named *_rate but defined as a ratio that may exceed 1 (../shared/spec/experiments.md).
 UNBOUNDED_RATIOS = {"sector_hiring_rate"}  # lookback hires / headcount estimate: hires per head
@@ -275,21 +271,17 @@ def raw_expectations(table: contract.Table, derived: list[str]) -> list:
         if column.required:
             out.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name))
     for column in table.columns:
-        if column.type in ("date", "timestamp"):
-            regex = DATE if column.type == "date" else TIMESTAMP
+        shape = contract.TYPE_SHAPES[column.type]
+        if shape:
+            regex = f"^(?:{shape})$"
             out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=regex))
+        if column.type in ("date", "timestamp"):
             out.append(
                 gxe.ExpectColumnValuesToBeBetween(
                     column=_derived(column.name, "date"),
                     min_value=pd.Timestamp(low),
                     max_value=pd.Timestamp(high),
                 )
-            )
-        elif column.type == "integer":
-            out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=INTEGER))
-        elif column.type == "boolean":
-            out.append(
-                gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=["true", "false"])
             )
         for rule in column.rules:
             out.extend(rule_expectations(table, rule))
