@@ -1,32 +1,3 @@
-with
-
-top_recruiters as (
-    select * from {{ ref('int_legal_unit_top_recruiters') }}
-    where recruiter_rank <= {{ var('top_recruiters_n') }}
-),
-
-covariates as (
-    select * from {{ ref('int_legal_unit_baseline_hires') }}
-),
-
-enrolments as (
-    select siren from {{ ref('stg_pole_emploi__large_recruiter_enrolments') }}
-),
-
-members as (
-    select
-        top_recruiters.siren,
-        case when enrolments.siren is not null then 'pilot' else 'control' end as cohort,
-        top_recruiters.recruiter_rank,
-        top_recruiters.lookback_offers_filled,
-        covariates.naf_section,
-        top_recruiters.tranche_effectifs_ul,
-        covariates.lookback_hires,
-        covariates.lookback_furthest_hires,
-        covariates.furthest_hire_share
-    from top_recruiters
-    left join covariates on top_recruiters.siren = covariates.siren
-    left join enrolments on top_recruiters.siren = enrolments.siren
-)
-
-select * from members
+-- The large-recruiter cohorts under the mart's contract; membership is decided in
+-- int_large_recruiters_assigned.
+select * from {{ ref('int_large_recruiters_assigned') }}
