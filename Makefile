@@ -41,7 +41,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 DBT := $(BIN)/dbt
 
-.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation world-ceilings world-results bench test test-world test-build \
+.PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation contract world-ceilings world-results bench test test-world test-build \
 	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark evaluate
 
 help: ## List the targets
@@ -107,6 +107,9 @@ call-list: install ## Export a call list: make call-list AGENCY=54011 (all agenc
 rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K null worlds (minutes): make rejection-table K=20
 	$(BIN)/python -m smallfirms.rejection --worlds $(K) --scale $(REJECTION_SCALE) \
 		--work data/rejection/work --out data/rejection/rejection.json
+
+contract: install ## Regenerate the quarantine's contract macro after editing a sources YAML (the contract)
+	$(BIN)/python -m smallfirms.contract --write
 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
 	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'

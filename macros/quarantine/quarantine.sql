@@ -5,7 +5,8 @@
       key_column    the primary key; a second row with the same key breaks `duplicate_id`
       required      columns that must not be NULL (rule `missing_value`), checked first in this order
       rules         list of {rule, column, broken}: `broken` is a SQL condition, true when the rule fails
-      columns       the columns the base model keeps (typed names); raw text columns not listed are dropped
+      columns       the columns the base model keeps (typed names); raw text columns not listed are dropped;
+                    none keeps every column (the base model then selects what it keeps)
       masked        columns whose bad value is personal data: written as '<masked>' in rejected_rows
     Output: `columns`, raw_line, raw_key, rejection_rule, rejection_column, bad_value (NULL rule = valid row). -#}
 {% macro quarantine(from_cte, source_table, key_column, required, rules, columns, masked=[]) -%}
@@ -42,10 +43,14 @@ first_broken_rule as (
 
 quarantined as (
     select
+        {%- if columns is none %}
+        first_broken_rule.*,
+        {%- else %}
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
         raw_line,
+        {%- endif %}
         cast({{ key_column or 'raw_line' }} as {{ dbt.type_string() }}) as raw_key,
         case rule_index
             {%- for check in checks %}

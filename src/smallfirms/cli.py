@@ -12,6 +12,7 @@ import sys
 # subcommand -> (module, what it does)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("smallfirms.world.cli", "generate a synthetic world (the ten raw files)"),
+    "contract": ("smallfirms.contract", "check (or --write) the macro generated from the contract"),
     "preflight": ("smallfirms.preflight", "check the raw files before dbt reads them"),
     "load-raw": ("smallfirms.load_raw", "load the raw files into Postgres"),
     "publish": ("smallfirms.publish", "publish the marts of a good build for BI"),

@@ -23,24 +23,23 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from smallfirms import contract
+
 TRUTH_FILE = Path("_truth") / "defects.csv"
 TRUTH_COLUMNS = ("defect_class", "source_table", "raw_line", "raw_key", "rule", "column_name")
 # Rules of planted rows that the warehouse must keep (all other truth rows must be rejected).
 NOT_REJECTED = frozenset({"merged_duplicate", "bom_tolerated"})
-# Tables whose siret must be a valid establishment (unknown_establishment otherwise).
-REFERENCING_TABLES = (
-    "hire_declarations",
-    "job_offers",
-    "counsellor_actions",
-    "satisfaction_answers",
-)
-KEYS = {
-    "establishments": "siret",
-    "hire_declarations": "declaration_id",
-    "jobseeker_spells": "spell_id",
-    "job_offers": "offer_id",
-    "satisfaction_answers": "answer_id",
-}
+
+
+def referencing_tables() -> list[str]:
+    """Tables whose siret must be a valid establishment (unknown_establishment otherwise)."""
+    return [
+        table.name
+        for table in contract.tables().values()
+        if any(r.checks.get("references", {}).get("table") == "establishments" for r in table.rules)
+    ]
+
+
 LA_POSTE_SIREN = "356000000"
 BOM_TABLE = "satisfaction_answers"
 CHANGED_TABLES = (
@@ -113,7 +112,7 @@ class Injector:
     def record(self, defect_class: str, table: str, index: int | None, rule: str, column: str):
         """Truth row for the row at 0-based ``index`` of ``table`` (None: the whole file)."""
         t = self.t[table]
-        key_column = KEYS[table]
+        key_column = contract.tables()[table].key
         self.truth.append(
             {
                 "defect_class": defect_class,
@@ -136,7 +135,7 @@ class Injector:
 
     def unreferenced_establishments(self) -> list[int]:
         referenced: set[str] = set()
-        for name in REFERENCING_TABLES:
+        for name in referencing_tables():
             referenced.update(self.t[name].values("siret"))
         est = self.t["establishments"]
         return [

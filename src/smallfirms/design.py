@@ -27,19 +27,21 @@ degrees of freedom G - 2 with G clusters (n - 2 for firm-level assignment).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from smallfirms.estimate import (
+from smallfirms.estimate import unit_changes
+from smallfirms.inference import (
     Cells,
     WildClusterBootstrap,
+    design_matrix,
     hc1,
     invert_test,
     swapped_assignments,
-    unit_changes,
     webb_weights,
 )
 
@@ -65,14 +67,24 @@ SMALL_FIRM_OUTCOMES = ["hires", "any_hire", "durable_hires", "furthest_jobseeker
 
 @dataclass(frozen=True)
 class DesignSettings:
-    """The design's parameters: dbt vars only, passed in by the dbt model (no default here
-    restates them; dbt reads a Python model's vars from its literal `dbt.config.get` calls)."""
+    """The design's parameters: dbt vars only (no default here restates them)."""
 
     reps: int
     seed: int
     alpha: float
     power: float
     max_assignments: int
+
+    @classmethod
+    def from_config(cls, values: Mapping[str, object]) -> DesignSettings:
+        """From the dbt vars by name: the models' `inference` config (dbt_project.yml)."""
+        return cls(
+            reps=int(values["design_bootstrap_reps"]),
+            seed=int(values["bootstrap_seed"]),
+            alpha=1 - float(values["confidence_level"]),
+            power=float(values["design_power"]),
+            max_assignments=int(values["randomization_max_assignments"]),
+        )
 
 
 def detection_threshold(low: float) -> float:
@@ -168,7 +180,7 @@ def simulated_mde_firm_level(
     for _ in range(settings.max_assignments):
         assignment = np.zeros(n, dtype=bool)
         assignment[rng.choice(n, n_pilot, replace=False)] = True
-        beta, std_error = hc1(y, np.column_stack([np.ones(n), assignment.astype(float)]), 1)
+        beta, std_error = hc1(y, design_matrix(assignment), 1)
         thresholds.append(detection_threshold(beta - quantile * std_error))
     return _quantile(np.array(thresholds), settings.power), settings.max_assignments
 

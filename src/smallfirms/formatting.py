@@ -1,9 +1,11 @@
-"""How the report and the dashboard write a missing value and a p-value: one place, so both
-say the same thing (without the report's plotting libraries in the dashboard)."""
+"""How the report and the dashboard write a missing value, a p-value, a parameter's share and a
+calendar window: one place, so both say the same thing (without the report's plotting libraries in
+the dashboard)."""
 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 
@@ -25,3 +27,14 @@ def p_value(value: object) -> str:
     if p < 0.0001:
         return "< 0.0001"
     return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
+
+
+def percent_label(share: object) -> str:
+    """A parameter given as a share, as prose writes it: 0.95 -> "95 %", 0.1 -> "10 %"."""
+    return f"{100 * float(share):g} %"
+
+
+def month_span(window: tuple[date, date]) -> str:
+    """The months of a calendar window (`project.calendar()`): "2017-03 … 2017-08"."""
+    start, end = window
+    return f"{start:%Y-%m} … {end:%Y-%m}"

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from smallfirms.preflight import contract_tables
+from smallfirms import contract
 
 SCHEMA = "raw"
 ROW_NUMBER_COLUMN = "_raw_line"
@@ -121,7 +121,7 @@ def load_csv(cursor, schema: str, name: str, path: Path, columns: list[str]) -> 
 
 
 def load(raw_dir: Path, connection, schema: str = SCHEMA) -> list[tuple[str, int]]:
-    files = find_files(raw_dir, list(contract_tables()))
+    files = find_files(raw_dir, list(contract.tables()))
     loaded = []
     with connection.cursor() as cursor:
         cursor.execute(f"create schema if not exists {quote(schema)}")
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         # File errors first: nothing is loaded from a folder that would fail half-way.
-        find_files(args.raw_dir, list(contract_tables()))
+        find_files(args.raw_dir, list(contract.tables()))
         connection = connect()
         try:
             loaded = load(args.raw_dir, connection, args.schema)

@@ -2,8 +2,9 @@
 
 File-level errors (raw-data contract): a missing file, both NAME.csv and NAME.parquet, zero
 bytes, no header, a missing column, a file that is not UTF-8 (a byte-order mark is tolerated), a
-file that is not comma-delimited, an empty reference table. Extra columns only warn. The expected
-tables and columns are read from the sources YAML, the one place they are written.
+file that is not comma-delimited, an empty table that the contract says must not be empty
+(the reference tables). Extra columns only warn. The tables, their columns and which must not
+be empty are read from the contract (smallfirms.contract: the sources YAML, written once).
 """
 
 from __future__ import annotations
@@ -16,12 +17,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from smallfirms import contract
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SOURCES_GLOB = "models/staging/*/_*__sources.yml"
-REFERENCE_TABLES = ("agencies", "communes", "legal_units", "establishments")
-LOADER_COLUMNS = {"_raw_line"}
 BOM = codecs.BOM_UTF8
 CHUNK = 16 * 1024 * 1024
 
@@ -30,17 +27,6 @@ CHUNK = 16 * 1024 * 1024
 class Report:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def contract_tables(project_dir: Path = PROJECT_DIR) -> dict[str, list[str]]:
-    """Table name -> contract columns, from the dbt sources YAML files."""
-    tables: dict[str, list[str]] = {}
-    for path in sorted(project_dir.glob(SOURCES_GLOB)):
-        for source in yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]:
-            for table in source["tables"]:
-                columns = [c["name"] for c in table.get("columns", [])]
-                tables[table["name"]] = [c for c in columns if c not in LOADER_COLUMNS]
-    return tables
 
 
 def _check_utf8(path: Path) -> str | None:
@@ -73,7 +59,7 @@ def _csv_header_and_first_row(path: Path) -> tuple[list[str] | None, bool]:
     return header, has_row
 
 
-def check_csv(name: str, path: Path, columns: list[str], report: Report) -> None:
+def check_csv(table: contract.Table, path: Path, report: Report) -> None:
     if path.stat().st_size == 0:
         report.errors.append(f"{path}: file-level error, the file is empty (zero bytes)")
         return
@@ -86,7 +72,7 @@ def check_csv(name: str, path: Path, columns: list[str], report: Report) -> None
         report.errors.append(f"{path}: file-level error, no header row")
         return
     names = [cell.strip() for cell in header]
-    if len(names) == 1 and len(columns) > 1:
+    if len(names) == 1 and len(table.columns) > 1:
         delimiter = next((d for d in (";", "\t", "|") if d in names[0]), None)
         found = "a tab" if delimiter == "\t" else f"'{delimiter}'"
         if delimiter:
@@ -94,10 +80,10 @@ def check_csv(name: str, path: Path, columns: list[str], report: Report) -> None
                 f"{path}: file-level error, not comma-delimited (the header is split by {found})"
             )
             return
-    _check_columns(name, path, names, columns, has_row, report)
+    _check_columns(table, path, names, has_row, report)
 
 
-def check_parquet(name: str, path: Path, columns: list[str], report: Report) -> None:
+def check_parquet(table: contract.Table, path: Path, report: Report) -> None:
     import duckdb
 
     if path.stat().st_size == 0:
@@ -114,37 +100,40 @@ def check_parquet(name: str, path: Path, columns: list[str], report: Report) -> 
         first = str(exc).splitlines()[0]
         report.errors.append(f"{path}: file-level error, not a readable Parquet file ({first})")
         return
-    _check_columns(name, path, names, columns, n > 0, report)
+    _check_columns(table, path, names, n > 0, report)
 
 
 def _check_columns(
-    name: str, path: Path, names: list[str], columns: list[str], has_row: bool, report: Report
+    table: contract.Table, path: Path, names: list[str], has_row: bool, report: Report
 ) -> None:
+    columns = table.column_names
     for column in columns:
         if column not in names:
             report.errors.append(f"{path}: file-level error, column {column} is missing")
     extra = [n for n in names if n not in columns]
     if extra:
         report.warnings.append(f"{path}: extra columns ignored: {', '.join(extra)}")
-    if name in REFERENCE_TABLES and not has_row:
-        report.errors.append(f"{path}: file-level error, reference table {name} has no rows")
+    if table.not_empty and not has_row:
+        report.errors.append(f"{path}: file-level error, reference table {table.name} has no rows")
 
 
-def check_folder(raw_dir: Path, tables: dict[str, list[str]]) -> Report:
+def check_folder(raw_dir: Path, tables: dict[str, contract.Table] | None = None) -> Report:
+    """File-level errors of the raw folder against the contract (the project's by default)."""
+    tables = contract.tables() if tables is None else tables
     report = Report()
     if not raw_dir.is_dir():
         report.errors.append(f"{raw_dir}: file-level error, the raw folder does not exist")
         return report
-    for name, columns in tables.items():
+    for name, table in tables.items():
         csv_path, parquet_path = raw_dir / f"{name}.csv", raw_dir / f"{name}.parquet"
         if csv_path.exists() and parquet_path.exists():
             report.errors.append(
                 f"{csv_path}: file-level error, both {csv_path.name} and {parquet_path.name} exist"
             )
         elif csv_path.exists():
-            check_csv(name, csv_path, columns, report)
+            check_csv(table, csv_path, report)
         elif parquet_path.exists():
-            check_parquet(name, parquet_path, columns, report)
+            check_parquet(table, parquet_path, report)
         else:
             report.errors.append(
                 f"{csv_path}: file-level error, missing file (nor {parquet_path.name})"
@@ -156,14 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw_dir", type=Path, help="the raw folder (RAW_DATA_DIR)")
     args = parser.parse_args(argv)
-    report = check_folder(args.raw_dir, contract_tables())
+    report = check_folder(args.raw_dir)
     for warning in report.warnings:
         print(f"preflight warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"preflight error: {error}", file=sys.stderr)
     if report.errors:
         return 1
-    n_files = len(contract_tables())
+    n_files = len(contract.tables())
     print(f"preflight: the {n_files} raw files of {args.raw_dir} have the contract's layout")
     return 0
 

@@ -43,184 +43,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from smallfirms.preflight import contract_tables
+from smallfirms import contract
 
 DEFAULT_SAMPLE_ROWS = 2_000_000
 DOCS_SITE = "local_site"
 
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
-SIREN = r"^[0-9]{9}$"
-SIRET = r"^[0-9]{14}$"
-NIR = r"^[12][0-9]{2}(?:0[1-9]|1[0-2]|[2-9][0-9])(?:[0-9]{2}|2A|2B)[0-9]{8}$"
-COMMUNE = r"^(?:[0-9]{2}|2A|2B)[0-9]{3}$"
-AGENCY = r"^(?:[0-9]{2}|2A|2B)[0-9]{3}$"
-ROME = r"^[A-Z][0-9]{4}$"
-NAF = r"^[0-9]{2}\.?[0-9]{2}[A-Z]$"
-BOOLEANS = ["true", "false"]
-NATURES = ["CDI", "CDD", "CTT"]
-
-# The contract's row rules per raw table, as written in ../shared/spec/raw-data-contract.md.
-# key: primary key; required: not null; patterns: full-match regexes on the text; sets: allowed
-# values (NULL allowed unless required); ranges: integers (a value that is not an integer reads as
-# NULL, so a required range column also fails its not-null check); when: (column, equals, rule)
-# where rule is "required" or "null" on the rows where column equals the value.
-RAW_RULES: dict[str, dict[str, Any]] = {
-    "agencies": {
-        "key": "code_agence",
-        "required": [
-            "code_agence",
-            "nom_agence",
-            "code_departement",
-            "code_region",
-            "type_territoire",
-        ],
-        "patterns": {"code_agence": AGENCY},
-        "sets": {"type_territoire": ["rural", "urbain"]},
-        "when": [
-            ("type_territoire", "urbain", "code_agglomeration", "required"),
-            ("type_territoire", "rural", "code_agglomeration", "null"),
-        ],
-    },
-    "communes": {
-        "key": "code_commune",
-        "required": ["code_commune", "nom_commune", "code_departement", "code_agence"],
-        "patterns": {"code_commune": COMMUNE, "code_agence": AGENCY},
-    },
-    "legal_units": {
-        "key": "siren",
-        "required": ["siren", "denomination", "tranche_effectifs_ul", "date_creation"],
-        "patterns": {"siren": SIREN, "date_creation": DATE},
-        "sets": {"categorie_entreprise": ["PME", "ETI", "GE"]},
-    },
-    "establishments": {
-        "key": "siret",
-        "required": [
-            "siret",
-            "siren",
-            "code_naf",
-            "tranche_effectifs",
-            "code_commune",
-            "date_creation",
-        ],
-        "patterns": {
-            "siret": SIRET,
-            "siren": SIREN,
-            "code_naf": NAF,
-            "code_commune": COMMUNE,
-            "date_creation": DATE,
-            "date_fermeture": DATE,
-        },
-    },
-    "hire_declarations": {
-        "key": "declaration_id",
-        "required": [
-            "declaration_id",
-            "siret",
-            "nir",
-            "date_embauche",
-            "nature_contrat",
-            "date_declaration",
-        ],
-        "patterns": {
-            "siret": SIRET,
-            "nir": NIR,
-            "date_embauche": DATE,
-            "date_fin_contrat": DATE,
-            "date_declaration": TIMESTAMP,
-        },
-        "sets": {"nature_contrat": NATURES},
-        "when": [
-            ("nature_contrat", "CDI", "date_fin_contrat", "null"),
-            ("nature_contrat", "CDD", "date_fin_contrat", "required"),
-            ("nature_contrat", "CTT", "date_fin_contrat", "required"),
-        ],
-    },
-    "jobseeker_spells": {
-        "key": "spell_id",
-        "required": [
-            "spell_id",
-            "nir",
-            "date_inscription",
-            "categorie",
-            "annee_naissance",
-            "niveau_formation",
-            "is_rsa",
-            "is_boeth",
-            "is_qpv",
-        ],
-        "patterns": {"nir": NIR, "date_inscription": DATE, "date_fin": DATE},
-        "sets": {
-            "categorie": ["A", "B", "C", "D", "E"],
-            "niveau_formation": ["I", "II", "III", "IV", "V", "VBIS", "VI"],
-            "is_rsa": BOOLEANS,
-            "is_boeth": BOOLEANS,
-            "is_qpv": BOOLEANS,
-        },
-        "ranges": {"annee_naissance": (1940, 2005)},
-    },
-    "job_offers": {
-        "key": "offer_id",
-        "required": [
-            "offer_id",
-            "siret",
-            "code_agence",
-            "code_rome",
-            "nature_contrat",
-            "nb_postes",
-            "date_publication",
-        ],
-        "patterns": {
-            "siret": SIRET,
-            "code_agence": AGENCY,
-            "code_rome": ROME,
-            "date_publication": DATE,
-            "date_cloture": DATE,
-        },
-        "sets": {
-            "nature_contrat": NATURES,
-            "motif_cloture": ["pourvue_service", "pourvue_autre", "annulee", "sans_suite"],
-        },
-        "ranges": {"nb_postes": (1, 100)},
-    },
-    "counsellor_actions": {
-        "key": "action_id",
-        "required": [
-            "action_id",
-            "siret",
-            "code_agence",
-            "conseiller_id",
-            "date_action",
-            "type_action",
-        ],
-        "patterns": {"siret": SIRET, "code_agence": AGENCY, "date_action": DATE},
-        "sets": {
-            "type_action": [
-                "prospection_visite",
-                "prospection_telephone",
-                "service_recrutement",
-                "salon_physique",
-                "salon_virtuel",
-                "job_dating",
-                "atelier_cooperation",
-                "suivi",
-            ]
-        },
-    },
-    "satisfaction_answers": {
-        "key": "answer_id",
-        "required": ["answer_id", "siret", "date_reponse", "reponse"],
-        "patterns": {"siret": SIRET, "date_reponse": DATE},
-        "sets": {
-            "reponse": ["tres_satisfait", "satisfait", "peu_satisfait", "pas_du_tout_satisfait"]
-        },
-    },
-    "large_recruiter_enrolments": {
-        "key": "siren",
-        "required": ["siren", "code_region", "date_inscription"],
-        "patterns": {"siren": SIREN, "date_inscription": DATE},
-    },
-}
+INTEGER = r"^-?[0-9]+$"
 
 BOUNDED_SUFFIXES = ("_rate", "_share")
 # Named *_rate but defined as a ratio that may exceed 1 (../shared/spec/experiments.md).
@@ -354,29 +184,145 @@ def describe_failure(item) -> str:
 # --- raw contract suites ---------------------------------------------------------------------
 
 
-def raw_expectations(table: str, columns: list[str]) -> list:
-    import great_expectations.expectations as gxe
+def _derived(column: str, what: str) -> str:
+    """A column derived from a raw column, for a check GX cannot express on the text."""
+    return f"{column} ({what})"
+
+
+def _condition(condition: dict[str, Any]):
     from great_expectations.expectations.row_conditions import Column
 
-    rules = RAW_RULES.get(table, {})
-    out: list = [gxe.ExpectTableColumnsToMatchSet(column_set=columns, exact_match=True)]
-    for column in rules.get("required", []):
-        out.append(gxe.ExpectColumnValuesToNotBeNull(column=column))
-    for column, regex in rules.get("patterns", {}).items():
-        out.append(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex))
-    for column, values in rules.get("sets", {}).items():
-        out.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values))
-    for column, (low, high) in rules.get("ranges", {}).items():
-        out.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high))
-    for column, value, target, rule in rules.get("when", []):
-        condition = Column(column) == value
-        if rule == "required":
-            out.append(gxe.ExpectColumnValuesToNotBeNull(column=target, row_condition=condition))
+    if "in" in condition:
+        return Column(condition["column"]).is_in([str(v) for v in condition["in"]])
+    column = Column(condition["column"])
+    return column.is_null() if condition["is_null"] else column.is_not_null()
+
+
+def rule_expectations(table: contract.Table, rule: contract.Rule) -> list:
+    """The GX expectations of one contract rule (none for the checks across files: references,
+    prefix_of)."""
+    import great_expectations.expectations as gxe
+
+    name, checks, out = rule.column, rule.checks, []
+    if "required_when" in checks:
+        row_condition = _condition(checks["required_when"])
+        return [gxe.ExpectColumnValuesToNotBeNull(column=name, row_condition=row_condition)]
+    if "null_when" in checks:
+        row_condition = _condition(checks["null_when"])
+        return [gxe.ExpectColumnValuesToBeNull(column=name, row_condition=row_condition)]
+    if "identifier" in checks:
+        derived = _derived(name, rule.rule)
+        out.append(gxe.ExpectColumnValuesToBeInSet(column=derived, value_set=[True]))
+    if "pattern" in checks:
+        out.append(
+            gxe.ExpectColumnValuesToMatchRegex(column=name, regex=f"^(?:{checks['pattern']})$")
+        )
+    if "in_seed" in checks:
+        spec, allowed = checks["in_seed"], contract.seed_values(checks["in_seed"])
+        if spec.get("match"):
+            (own,) = spec["match"]
+            out.append(
+                gxe.ExpectColumnPairValuesToBeInSet(
+                    column_A=own,
+                    column_B=name,
+                    value_pairs_set=allowed,
+                    ignore_row_if="either_value_is_missing",
+                )
+            )
+        elif spec.get("prefix"):
+            prefixes = "|".join(allowed)
+            out.append(gxe.ExpectColumnValuesToMatchRegex(column=name, regex=f"^(?:{prefixes})"))
         else:
-            out.append(gxe.ExpectColumnValuesToBeNull(column=target, row_condition=condition))
-    if rules.get("key"):
-        out.append(gxe.ExpectColumnValuesToBeUnique(column=rules["key"]))
+            out.append(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=allowed))
+    if "range" in checks:
+        low, high = checks["range"]
+        out.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=_derived(name, "integer"), min_value=low, max_value=high
+            )
+        )
+    for bound in ("within_window", "not_after_window"):
+        if bound in checks:
+            start, end = contract.window(checks[bound])
+            out.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=_derived(name, "date"),
+                    min_value=None if bound == "not_after_window" else pd.Timestamp(start),
+                    max_value=pd.Timestamp(end),
+                )
+            )
+    if "not_before" in checks:
+        out.append(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=_derived(name, "date"),
+                column_B=_derived(checks["not_before"], "date"),
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            )
+        )
     return out
+
+
+def raw_expectations(table: contract.Table, derived: list[str]) -> list:
+    """The raw suite of one table, from its contract; ``derived`` are the columns read_raw added."""
+    import great_expectations.expectations as gxe
+
+    out: list = [
+        gxe.ExpectTableColumnsToMatchSet(column_set=table.column_names + derived, exact_match=True)
+    ]
+    low, high = contract.date_span()
+    for column in table.columns:
+        if column.required:
+            out.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name))
+    for column in table.columns:
+        if column.type in ("date", "timestamp"):
+            regex = DATE if column.type == "date" else TIMESTAMP
+            out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=regex))
+            out.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=_derived(column.name, "date"),
+                    min_value=pd.Timestamp(low),
+                    max_value=pd.Timestamp(high),
+                )
+            )
+        elif column.type == "integer":
+            out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=INTEGER))
+        elif column.type == "boolean":
+            out.append(
+                gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=["true", "false"])
+            )
+        for rule in column.rules:
+            out.extend(rule_expectations(table, rule))
+    if table.key:
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=table.key))
+    return out
+
+
+def derive_columns(table: contract.Table, frame: pd.DataFrame) -> list[str]:
+    """Add the typed columns and identifier verdicts the suite checks; return their names."""
+    derived = []
+    for column in table.columns:
+        if column.name not in frame.columns:
+            continue
+        values = frame[column.name]
+        if column.type in contract.DATE_FORMATS:
+            name = _derived(column.name, "date")
+            frame[name] = pd.to_datetime(
+                values, format=contract.DATE_FORMATS[column.type], errors="coerce"
+            ).dt.normalize()
+            derived.append(name)
+        elif column.type == "integer" and any("range" in r.checks for r in column.rules):
+            name = _derived(column.name, "integer")
+            frame[name] = pd.to_numeric(values.str.strip(), errors="coerce").astype("Int64")
+            derived.append(name)
+        for rule in column.rules:
+            if "identifier" in rule.checks:
+                valid = contract.identifier_validator(rule.checks["identifier"])
+                verdicts = {v: valid(v) for v in values.dropna().unique()}
+                name = _derived(column.name, rule.rule)
+                frame[name] = values.map(verdicts)
+                derived.append(name)
+    return derived
 
 
 def raw_file(raw_dir: Path, table: str) -> tuple[Path | None, str]:
@@ -393,36 +339,31 @@ def raw_file(raw_dir: Path, table: str) -> tuple[Path | None, str]:
 
 
 def read_raw(
-    con: duckdb.DuckDBPyConnection, reader: str, table: str, sample_rows: int | None
+    con: duckdb.DuckDBPyConnection, reader: str, table: contract.Table, sample_rows: int | None
 ) -> tuple[pd.DataFrame, int]:
     """The file as text, sampled by a hash of its primary key above sample_rows rows."""
     (total,) = con.execute(f"select count(*) from {reader}").fetchone()
-    rules = RAW_RULES.get(table, {})
-    cast = "columns(*)::varchar"
     where = ""
     if sample_rows and total > sample_rows:
         names = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
-        key = rules.get("key") if rules.get("key") in names else None
+        key = table.key if table.key in names else None
         hashed = f'hash("{key}")' if key else "hash(columns(*))"
         where = f" where {hashed} % {total} < {sample_rows}"
-    frame = con.execute(f"select {cast} from {reader}{where}").df()
-    for column in rules.get("ranges", {}):
-        if column in frame.columns:
-            frame[column] = pd.to_numeric(frame[column].str.strip(), errors="coerce").astype(
-                "Int64"
-            )
+    frame = con.execute(f"select columns(*)::varchar from {reader}{where}").df()
     return frame, total
 
 
 def run_raw(context, raw_dir: Path, sample_rows: int | None) -> list[SuiteOutcome]:
     outcomes = []
     with duckdb.connect() as con:
-        for table, columns in contract_tables().items():
-            name = f"raw.{table}"
-            path, reader = raw_file(raw_dir, table)
+        for table in contract.tables().values():
+            name = f"raw.{table.name}"
+            path, reader = raw_file(raw_dir, table.name)
             if path is None:
                 outcome = SuiteOutcome(name=name, kind="raw", evaluated=1, failures=1)
-                outcome.failed.append(f"no file {table}.csv or {table}.parquet in {raw_dir}")
+                outcome.failed.append(
+                    f"no file {table.name}.csv or {table.name}.parquet in {raw_dir}"
+                )
                 outcomes.append(outcome)
                 continue
             frame, total = read_raw(con, reader, table, sample_rows)
@@ -430,9 +371,9 @@ def run_raw(context, raw_dir: Path, sample_rows: int | None) -> list[SuiteOutcom
                 note = f"sample of {len(frame):,} of {total:,} rows"
             else:
                 note = f"{total:,} rows"
-            outcomes.append(
-                validate(context, name, "raw", raw_expectations(table, columns), frame, note)
-            )
+            derived = derive_columns(table, frame)
+            expectations = raw_expectations(table, derived)
+            outcomes.append(validate(context, name, "raw", expectations, frame, note))
     return outcomes
 
 
@@ -482,7 +423,7 @@ def marts_expectations(table: str, columns: list[str]) -> list:
             out.append(gxe.ExpectColumnValuesToNotBeNull(column=column))
         out.append(
             gxe.ExpectColumnValuesToBeInSet(
-                column="source_table", value_set=sorted(contract_tables())
+                column="source_table", value_set=sorted(contract.tables())
             )
         )
     return out

@@ -7,7 +7,8 @@ to the outcome panel, and tests the small-firm hires ITT in each with three meth
 - WCR: the restricted wild cluster bootstrap by agency (Webb weights), what `eval_effects` reports;
 - RI: randomization inference over the swaps of the agency pairs.
 
-With no effect planted, a method that keeps its promise rejects at 5 % in about 5 % of worlds.
+With no effect planted, a method that keeps its promise rejects at 5 % in about 5 % of worlds (the
+level is 1 - `confidence_level`, the var the evaluation's intervals use).
 Each share comes with its exact (Clopper-Pearson) 95 % binomial interval. MacKinnon & Webb found
 that with few treated clusters CRV1 over-rejects and the other two stay near 5 %; this command
 shows what happens with this warehouse's own design. It takes minutes (about 20 s a world at
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -34,7 +36,6 @@ from smallfirms.estimate import Settings, clustered_effect, unit_changes
 from smallfirms.project import project_vars
 
 METHODS = ("CRV1", "WCR", "RI")
-LEVEL = 0.05
 
 
 def project_dir() -> Path:
@@ -69,7 +70,22 @@ def build_null_world(work: Path, scale: float, seed: int) -> Path:
     return database
 
 
-def world_p_values(database: Path, reps: int, bootstrap_seed: int) -> dict[str, float]:
+def table_settings(reps: int | None = None, bootstrap_seed: int | None = None) -> Settings:
+    """The evaluation's settings (dbt vars), with this table's replications and seed if given."""
+    found = Settings.from_config(project_vars())
+    return replace(
+        found,
+        reps=found.reps if reps is None else reps,
+        seed=found.seed if bootstrap_seed is None else bootstrap_seed,
+    )
+
+
+def rejection_level(settings: Settings) -> float:
+    """The level of the tests: 1 - the confidence level of the intervals (0.05 for 0.95)."""
+    return round(1.0 - settings.level, 12)
+
+
+def world_p_values(database: Path, settings: Settings) -> dict[str, float]:
     """The three p-values of the small-firm hires ITT in one built world."""
     with duckdb.connect(str(database), read_only=True) as con:
         periods = con.execute(
@@ -80,9 +96,6 @@ def world_p_values(database: Path, reps: int, bootstrap_seed: int) -> dict[str, 
             "select * from intermediate.int_experiment_units order by experiment, unit_id"
         ).df()
     changes = unit_changes(periods, units, "small_firms")
-    # the evaluation's own settings (dbt vars), with this table's replications and seed
-    config = {**project_vars(), "bootstrap_reps": reps, "bootstrap_seed": bootstrap_seed}
-    settings = Settings.from_config(config.get)
     row = clustered_effect(
         changes["d_hires"].to_numpy(dtype=float),
         changes["is_pilot"].to_numpy(),
@@ -100,11 +113,11 @@ def world_p_values(database: Path, reps: int, bootstrap_seed: int) -> dict[str, 
     }
 
 
-def summarise(per_world: list[dict[str, float]]) -> dict[str, dict[str, float]]:
-    """Per method: rejections at 5 %, their share and its exact binomial 95 % interval."""
+def summarise(per_world: list[dict[str, float]], level: float) -> dict[str, dict[str, float]]:
+    """Per method: rejections at `level`, their share and its exact binomial 95 % interval."""
     summary = {}
     for method in METHODS:
-        rejections = sum(1 for world in per_world if world[method] < LEVEL)
+        rejections = sum(1 for world in per_world if world[method] < level)
         interval = stats.binomtest(rejections, len(per_world)).proportion_ci(method="exact")
         summary[method] = {
             "rejections": rejections,
@@ -116,9 +129,11 @@ def summarise(per_world: list[dict[str, float]]) -> dict[str, dict[str, float]]:
     return summary
 
 
-def markdown_table(summary: dict[str, dict[str, float]], worlds: int, scale: float) -> str:
+def markdown_table(
+    summary: dict[str, dict[str, float]], worlds: int, scale: float, level: float
+) -> str:
     lines = [
-        f"Null worlds: {worlds} (scale {scale}); small-firm hires ITT; share of p < 0.05",
+        f"Null worlds: {worlds} (scale {scale}); small-firm hires ITT; share of p < {level:g}",
         "",
         "| method | rejections | share | 95 % interval |",
         "|---|---|---|---|",
@@ -136,13 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worlds", type=int, default=20, help="K, the number of null worlds")
     parser.add_argument("--scale", type=float, default=0.05)
     parser.add_argument("--first-seed", type=int, default=1001)
-    parser.add_argument("--reps", type=int, default=9999, help="wild bootstrap replications")
-    parser.add_argument("--bootstrap-seed", type=int, default=20180201)
+    parser.add_argument(
+        "--reps", type=int, help="wild bootstrap replications (default: var bootstrap_reps)"
+    )
+    parser.add_argument(
+        "--bootstrap-seed", type=int, help="bootstrap seed (default: var bootstrap_seed)"
+    )
     parser.add_argument("--work", type=Path, default=Path("data/rejection/work"))
     parser.add_argument("--out", type=Path, default=Path("data/rejection/rejection.json"))
     args = parser.parse_args(argv)
     if args.worlds < 1:
         parser.error("--worlds must be at least 1")
+    chosen = table_settings(args.reps, args.bootstrap_seed)
+    level = rejection_level(chosen)
     per_world = []
     started = time.perf_counter()
     for index in range(args.worlds):
@@ -154,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as error:
             print(f"rejection: {error}", file=sys.stderr)
             return 1
-        result = {"seed": seed, **world_p_values(database, args.reps, args.bootstrap_seed)}
+        result = {"seed": seed, **world_p_values(database, chosen)}
         per_world.append(result)
         shutil.rmtree(work, ignore_errors=True)
         elapsed = time.perf_counter() - started
@@ -164,19 +185,20 @@ def main(argv: list[str] | None = None) -> int:
             f"({elapsed:.0f} s)",
             flush=True,
         )
-    summary = summarise(per_world)
+    summary = summarise(per_world, level)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "worlds": args.worlds,
         "scale": args.scale,
         "first_seed": args.first_seed,
-        "bootstrap_reps": args.reps,
-        "level": LEVEL,
+        "bootstrap_reps": chosen.reps,
+        "bootstrap_seed": chosen.seed,
+        "level": level,
         "per_world": per_world,
         "summary": summary,
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(markdown_table(summary, args.worlds, args.scale))
+    print(markdown_table(summary, args.worlds, args.scale, level))
     print(f"written to {args.out}")
     return 0
 

@@ -22,6 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,8 +34,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
-from smallfirms.formatting import MISSING, absent, p_value  # noqa: E402
-from smallfirms.project import project_vars
+from smallfirms.formatting import MISSING, absent, month_span, p_value, percent_label  # noqa: E402
+from smallfirms.project import calendar, project_vars  # noqa: E402
+from smallfirms.score_validation import TOP_SHARE  # noqa: E402
 
 plt.rcParams.update(
     {
@@ -53,6 +55,9 @@ UNBOUNDED = "unbounded"
 PILOT_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f5f99", "#c2612b", "#6b6b6b"
 SUPPRESSED_COLOUR = "#8a5a00"
 SMD_THRESHOLD = float(project_vars()["imbalance_smd_threshold"])
+# What the text says of the parameters, from the vars and the calendar seed: "95 %", the pilot.
+CONFIDENCE = percent_label(project_vars()["confidence_level"])
+PILOT_START, PILOT_END = calendar()["pilot"]
 
 STYLE = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; max-width: 62rem; margin: 2rem auto; }
@@ -191,40 +196,46 @@ def _text_at_left(axis: plt.Axes, y: float, text: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _month(day: date) -> str:
+    """March 2017."""
+    return f"{day:%B %Y}"
+
+
 def section_header(con: duckdb.DuckDBPyConnection) -> str:
-    calendar = ""
+    windows = ""
     if con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'seeds' and table_name = 'experiment_calendar'"
     ).fetchone()[0]:
         rows = _rows(con, "select * from seeds.experiment_calendar order by start_date, end_date")
-        calendar = _table(
+        windows = _table(
             ["window", "start", "end"],
             [[str(r["window_name"]), str(r["start_date"]), str(r["end_date"])] for r in rows],
         )
     return f"""
 <h1>Evaluation of the small-firm and large-recruiter experiments</h1>
-<p>From March 2017 to January 2018, counsellors of pilot agencies in Grand Est, Pays de la Loire
-and Bourgogne-Franche-Comté prospected small firms (1–19 employees) with high recruitment potential
-and brought them services and collective actions; comparison agencies, matched pair by pair, did
-not. In parallel, the large firms that recruit most through the service were pushed to hire the
-jobseekers furthest from employment.</p>
+<p>From {_month(PILOT_START)} to {_month(PILOT_END)}, counsellors of pilot agencies in Grand Est,
+Pays de la Loire and Bourgogne-Franche-Comté prospected small firms (1–19 employees) with high
+recruitment potential and brought them services and collective actions; comparison agencies,
+matched pair by pair, did not. In parallel, the large firms that recruit most through the service
+were pushed to hire the jobseekers furthest from employment.</p>
 <p><b>How to read an estimate.</b> It is the average effect per firm over the pilot period (a share
 for "any hire" and "satisfied"). Small firms were assigned by agency and there are few agencies:
-the 95 % interval and the p-value come from the wild cluster bootstrap by agency (Webb weights),
-which stays honest with few clusters where the usual clustered (CRV1) standard errors would
-overstate certainty; an interval can be unbounded on one side (an arrow in the charts). The
+the {CONFIDENCE} interval and the p-value come from the wild cluster bootstrap by agency (Webb
+weights), which stays honest with few clusters where the usual clustered (CRV1) standard errors
+would overstate certainty; an interval can be unbounded on one side (an arrow in the charts). The
 randomization-inference p-value (swapping pilot and comparison agency within pairs) is a second
 opinion; it cannot fall below one over the number of assignments. <i>ITT</i> is the effect of being
 in a pilot agency, <i>TOT</i> the effect per firm actually contacted. Large recruiters were enrolled
 firm by firm: heteroskedasticity-robust (HC1) errors. A cell hidden by the publishing rule (fewer
-than 3 firms, or one firm above 85 % of the total) reads "suppressed".</p>
-{calendar}
+than {project_vars()["publish_min_firms"]} firms, or one firm above
+{percent_label(project_vars()["publish_max_firm_share"])} of the total) reads "suppressed".</p>
+{windows}
 """
 
 
 def _forest(rows: list[dict[str, object]], labels: list[str], title: str) -> str:
-    """Estimates and 95 % intervals, one row each; an unbounded end is an arrow at the edge."""
+    """Estimates and intervals, one row each; an unbounded end is an arrow at the edge."""
     shown = [r for r in rows if not r["is_suppressed"] and not absent(r["estimate"])]
     values = [0.0] + [float(r["estimate"]) for r in shown]
     values += [float(r[b]) for r in shown for b in ("ci_low", "ci_high") if not absent(r[b])]
@@ -290,7 +301,8 @@ def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
     return table
 
 
-EFFECT_HEADERS = ["experiment", "outcome", "subgroup", "estimand", "estimate", "95 % CI", "p"]
+EFFECT_HEADERS = ["experiment", "outcome", "subgroup", "estimand", "estimate", f"{CONFIDENCE} CI"]
+EFFECT_HEADERS += ["p"]
 EFFECT_HEADERS += ["p (RI)", "SE", "RI draws", "pilot", "control", "clusters"]
 EFFECT_NUMERIC = set(range(4, 13))
 
@@ -320,7 +332,8 @@ def section_effects(con: duckdb.DuckDBPyConnection) -> str:
         (
             small_all,
             [f"{r['outcome']} ({r['estimand']})" for r in small_all],
-            "Small firms, all pilot agencies: estimate and 95 % interval (wild cluster bootstrap)",
+            f"Small firms, all pilot agencies: estimate and {CONFIDENCE} interval "
+            "(wild cluster bootstrap)",
         ),
         (
             by_subgroup,
@@ -536,7 +549,7 @@ def section_monthly(con: duckdb.DuckDBPyConnection) -> str:
         axis.axvline(0, color="#888", linestyle="--", linewidth=0.8, label="pilot start")
         axis.set_ylim(bottom=0)
         axis.set_title(title, fontsize=9)
-        axis.set_xlabel("months from the pilot start (2017-03 = 0)")
+        axis.set_xlabel(f"months from the pilot start ({PILOT_START:%Y-%m} = 0)")
         axis.legend(fontsize=7)
     n_suppressed = sum(1 for r in rows if r["is_suppressed"])
     note = f'<p class="note">{n_suppressed} monthly cells suppressed (gaps in the lines).</p>'
@@ -562,8 +575,9 @@ def section_design(con: duckdb.DuckDBPyConnection) -> str:
     headers = ["experiment", "outcome", "data", "MDE simulated", "MDE analytic", "ICC", "draws"]
     text = (
         "<h2>What this pilot could detect before it started</h2>"
-        "<p>Minimum detectable effects (80 % power, 5 % level) from pre-baseline data only: the "
-        "evaluation's own test run on placebo assignments of the agency pairs.</p>"
+        f"<p>Minimum detectable effects ({percent_label(project_vars()['design_power'])} power, "
+        f"{percent_label(1 - float(project_vars()['confidence_level']))} level) from pre-baseline "
+        "data only: the evaluation's own test run on placebo assignments of the agency pairs.</p>"
     )
     return text + _table(headers, table, numeric={3, 4, 5, 6})
 
@@ -583,9 +597,11 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
         axis.plot([month], [r["estimate"]], "o", color=colour, markersize=3)
     axis.axhline(0, color="#888", linewidth=0.8)
     axis.axvline(-0.5, color="#888", linestyle="--", linewidth=0.8)
-    axis.set_xlabel("months from the pilot start (reference 2017-02 = -1)")
+    reference = PILOT_START.replace(day=1) - timedelta(days=1)
+    axis.set_xlabel(f"months from the pilot start (reference {reference:%Y-%m} = -1)")
     axis.set_title(
-        "Event study: small-firm hires per firm, pilot − control, 95 % intervals", fontsize=9
+        f"Event study: small-firm hires per firm, pilot − control, {CONFIDENCE} intervals",
+        fontsize=9,
     )
     joint = rows[0] if rows else {}
     text = (
@@ -600,9 +616,9 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
             "select * from marts.eval_effects where estimand = 'placebo_time' order by outcome",
         )
         if found:
-            placebo = "<p>Placebo in time (fake start 2016-09-01, pre-baseline data):</p>" + _table(
-                EFFECT_HEADERS, _effect_rows(found), numeric=EFFECT_NUMERIC
-            )
+            fake_start = calendar()["placebo_post"][0]
+            placebo = f"<p>Placebo in time (fake start {fake_start}, pre-baseline data):</p>"
+            placebo += _table(EFFECT_HEADERS, _effect_rows(found), numeric=EFFECT_NUMERIC)
     return "<h2>Pre-trends</h2>" + _svg(figure) + text + placebo
 
 
@@ -631,9 +647,9 @@ def section_score_validation(con: duckdb.DuckDBPyConnection) -> str:
         axis.set_title(f"Capture curve, {population}", fontsize=9)
         axis.set_xlabel("top share of the list")
         axis.legend(fontsize=7)
-    top = [r for r in rows if r["top_share"] == 0.1]
+    top = [r for r in rows if abs(r["top_share"] - TOP_SHARE) < 1e-9]
     table = _table(
-        ["population", "method", "firms", "hires captured by the top 10 %"],
+        ["population", "method", "firms", f"hires captured by the top {percent_label(TOP_SHARE)}"],
         [
             [
                 str(r["population"]),
@@ -646,9 +662,10 @@ def section_score_validation(con: duckdb.DuckDBPyConnection) -> str:
         numeric={2, 3},
     )
     text = (
-        "<h2>Score validation</h2><p>Share of the first pilot half-year's hires (2017-03 … 08) "
-        "made by the top of each ranking, eligible small firms of non-pilot agencies. A synthetic "
-        "world shows the mechanism, not the real-world gain.</p>"
+        "<h2>Score validation</h2><p>Share of the first pilot half-year's hires "
+        f"({month_span(calendar()['pilot_half_year_1'])}) made by the top of each ranking, "
+        "eligible small firms of non-pilot agencies. A synthetic world shows the mechanism, not "
+        "the real-world gain.</p>"
     )
     return text + _svg(figure) + table
 

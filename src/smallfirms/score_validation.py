@@ -1,6 +1,7 @@
 """Print how well four rankings find the firms that hire (marts.score_validation and
 marts.score_validation_summary): the share of the first pilot half-year's hires captured by the top
-10 % of each list, then Spearman's rank correlation and the top-decile lift."""
+of each list (var validation_top_share), then Spearman's rank correlation and the top-decile
+lift."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import duckdb
 
+from smallfirms.formatting import month_span, percent_label
+from smallfirms.project import calendar, project_vars
+
 METHODS = ("prospect_score", "sector_rate", "lbb_style", "random")
 POPULATIONS = ("all_eligible", "non_recruiters", "prospects")
-TOP_SHARE = 0.1
+TOP_SHARE = float(project_vars()["validation_top_share"])
 CELL = 15
 
 
@@ -45,7 +49,7 @@ def _cell(value: float | None, spec: str) -> str:
 
 
 def capture_table(captured: dict[tuple[str, str], tuple[int, float | None]]) -> list[str]:
-    """Lines of the top-10 % capture table: one row per population, one column per method."""
+    """Lines of the top-share capture table: one row per population, one column per method."""
     lines = [f"  {'population':<16} {'firms':>7} " + " ".join(f"{m:>{CELL}}" for m in METHODS)]
     for population in POPULATIONS:
         found = [captured[(population, m)] for m in METHODS if (population, m) in captured]
@@ -80,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse file")
     args = parser.parse_args(argv)
     print(
-        "Share of first-pilot-half-year hires (2017-03 … 08) captured by the top 10 % of each "
-        "ranking, eligible small firms of non-pilot agencies:"
+        f"Share of first-pilot-half-year hires ({month_span(calendar()['pilot_half_year_1'])}) "
+        f"captured by the top {percent_label(TOP_SHARE)} of each ranking, eligible small firms "
+        "of non-pilot agencies:"
     )
     print("\n".join(capture_table(read_top_capture(args.database))))
     print()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from smallfirms.formatting import percent_label
+from smallfirms.project import project_vars
 from smallfirms.world.calibration import print_table
 
 # (schema, table) pairs shown after `make run`, in the order a newcomer meets them.
@@ -126,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<45} {shown}")
     effects = headline_effects(args.database)
     if effects:
-        print("Effects (estimate [95 % CI], p-value; marts.eval_effects):")
+        level = percent_label(project_vars()["confidence_level"])
+        print(f"Effects (estimate [{level} CI], p-value; marts.eval_effects):")
         print("\n".join(effects))
     if args.published is not None:
         state = "" if args.published.exists() else " (not published yet: run `make publish`)"

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from smallfirms import design, estimate
+from smallfirms import design, inference
 
 SETTINGS = design.DesignSettings(reps=199, seed=5, alpha=0.05, power=0.8, max_assignments=64)
 
@@ -54,19 +54,19 @@ def test_intra_cluster_correlation_of_known_data():
 
 
 def test_detection_threshold_matches_adding_the_effect_and_testing():
-    weights = estimate.webb_weights(12, 199, seed=2)
+    weights = inference.webb_weights(12, 199, seed=2)
     for seed in range(1, 30):  # a placebo whose interval covers 0, as most do
         y, is_pilot, clusters, _ = fixture(1.0, seed=seed)
         x = np.column_stack([np.ones(len(y)), is_pilot.astype(float)])
-        boot = estimate.WildClusterBootstrap.from_rows(y, x, 1, clusters, weights)
-        beta, se = estimate.crv1(y, x, 1, clusters)
-        low, _ = estimate.invert_test(boot.p_value, beta, se, 0.95, sides=(-1.0,))
+        boot = inference.WildClusterBootstrap.from_rows(y, x, 1, clusters, weights)
+        beta, se = inference.crv1(y, x, 1, clusters)
+        low, _ = inference.invert_test(boot.p_value, beta, se, 0.95, sides=(-1.0,))
         if low < 0:
             break
     threshold = design.detection_threshold(low)
     assert threshold > 0
     for added, detected in ((threshold * 1.05 + 1e-6, True), (threshold * 0.95 - 1e-6, False)):
-        shifted = estimate.WildClusterBootstrap.from_rows(
+        shifted = inference.WildClusterBootstrap.from_rows(
             y + added * is_pilot, x, 1, clusters, weights
         )
         rejects = shifted.p_value(0.0) <= 0.05 and beta + added > 0

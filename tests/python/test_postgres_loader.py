@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from smallfirms.preflight import contract_tables
+from smallfirms import contract
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LOADER = [sys.executable, "-m", "smallfirms.load_raw", "--target", "postgres"]
@@ -41,7 +41,7 @@ def copy_world(tmp_path: Path) -> Path:
     assert raw.is_dir(), f"{raw}: no test world; run make test-world first"
     out = tmp_path / "raw"
     out.mkdir()
-    for name in contract_tables():
+    for name in contract.tables():
         shutil.copy(raw / f"{name}.csv", out / f"{name}.csv")
     return out
 
@@ -123,7 +123,7 @@ def test_loaded_tables_hold_what_duckdb_reads(tmp_path: Path) -> None:
     connection = psycopg2.connect()
     try:
         with connection.cursor() as cursor:
-            for name in contract_tables():
+            for name in contract.tables():
                 path = next(raw.glob(f"{name}.*"))
                 columns, expected = duckdb_raw_rows(path)
                 cursor.execute(f'select * from {CHECK_SCHEMA}."{name}" order by _raw_line')

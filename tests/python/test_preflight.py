@@ -4,18 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from smallfirms import preflight
+from smallfirms import contract, preflight
 
-TABLES = preflight.contract_tables()
+TABLES = contract.tables()
 
 
 def _write_folder(folder: Path) -> Path:
     """A layout-valid raw folder: every file with its header, reference tables with one row."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, columns in TABLES.items():
-        lines = [",".join(columns)]
-        if name in preflight.REFERENCE_TABLES:
-            lines.append(",".join("x" for _ in columns))
+    for name, table in TABLES.items():
+        lines = [",".join(table.column_names)]
+        if table.not_empty:
+            lines.append(",".join("x" for _ in table.columns))
         (folder / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
@@ -31,7 +31,7 @@ def _errors(folder: Path) -> list[str]:
 
 def test_contract_lists_the_ten_tables():
     assert len(TABLES) == 10
-    assert TABLES["hire_declarations"][:3] == ["declaration_id", "siret", "nir"]
+    assert TABLES["hire_declarations"].column_names[:3] == ["declaration_id", "siret", "nir"]
 
 
 def test_a_valid_folder_passes(raw: Path):
@@ -60,7 +60,7 @@ def test_zero_bytes(raw: Path):
 
 
 def test_missing_column_is_named(raw: Path):
-    columns = [c for c in TABLES["establishments"] if c != "code_naf"]
+    columns = [c for c in TABLES["establishments"].column_names if c != "code_naf"]
     (raw / "establishments.csv").write_text(
         ",".join(columns) + "\n" + ",".join("x" for _ in columns) + "\n"
     )
@@ -84,7 +84,7 @@ def test_not_utf8(raw: Path):
 
 def test_semicolon_delimited(raw: Path):
     path = raw / "satisfaction_answers.csv"
-    path.write_text(";".join(TABLES["satisfaction_answers"]) + "\n")
+    path.write_text(";".join(TABLES["satisfaction_answers"].column_names) + "\n")
     (error,) = _errors(raw)
     assert error == (
         f"{raw}/satisfaction_answers.csv: file-level error, "
@@ -93,7 +93,7 @@ def test_semicolon_delimited(raw: Path):
 
 
 def test_header_only_reference_table_is_an_error(raw: Path):
-    (raw / "agencies.csv").write_text(",".join(TABLES["agencies"]) + "\n")
+    (raw / "agencies.csv").write_text(",".join(TABLES["agencies"].column_names) + "\n")
     assert _errors(raw) == [
         f"{raw}/agencies.csv: file-level error, reference table agencies has no rows"
     ]
@@ -101,7 +101,7 @@ def test_header_only_reference_table_is_an_error(raw: Path):
 
 def test_extra_column_only_warns(raw: Path):
     path = raw / "job_offers.csv"
-    path.write_text(",".join(TABLES["job_offers"] + ["commentaire"]) + "\n")
+    path.write_text(",".join(TABLES["job_offers"].column_names + ["commentaire"]) + "\n")
     report = preflight.check_folder(raw, TABLES)
     assert report.errors == []
     assert report.warnings == [f"{raw}/job_offers.csv: extra columns ignored: commentaire"]

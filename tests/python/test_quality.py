@@ -50,7 +50,7 @@ def test_raw_suites_pass_on_a_clean_world(clean_world: Path, tmp_path: Path, cap
     code, out = _run(capsys, "--raw-dir", str(clean_world), "--docs-dir", str(docs), "--strict-raw")
     assert code == 0, out
     lines = _suite_lines(out, "raw.")
-    assert len(lines) == len(quality.contract_tables()) == 10
+    assert len(lines) == len(quality.contract.tables()) == 10
     assert all(" 0 failed" in line for line in lines), out
     assert all(line.endswith(f"docs {docs.resolve() / 'index.html'}") for line in lines)
     assert (docs / "index.html").is_file()
@@ -75,8 +75,9 @@ def test_raw_failure_is_reported_and_fails_only_when_strict(
 def test_sampling_is_deterministic_and_keeps_duplicate_keys_together(clean_world: Path):
     path, reader = quality.raw_file(clean_world, "hire_declarations")
     with duckdb.connect() as con:
-        first, total = quality.read_raw(con, reader, "hire_declarations", 20_000)
-        second, _ = quality.read_raw(con, reader, "hire_declarations", 20_000)
+        table = quality.contract.tables()["hire_declarations"]
+        first, total = quality.read_raw(con, reader, table, 20_000)
+        second, _ = quality.read_raw(con, reader, table, 20_000)
     assert total > 100_000
     assert 15_000 < len(first) < 25_000
     assert sorted(first["declaration_id"]) == sorted(second["declaration_id"])

@@ -10,14 +10,7 @@ from smallfirms.design import DesignSettings, design_table
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    level = float(dbt.config.get("confidence_level"))
-    settings = DesignSettings(
-        reps=int(dbt.config.get("design_bootstrap_reps")),
-        seed=int(dbt.config.get("bootstrap_seed")),
-        alpha=1 - level,
-        power=float(dbt.config.get("design_power")),
-        max_assignments=int(dbt.config.get("randomization_max_assignments")),
-    )
+    settings = DesignSettings.from_config(dbt.config.get("inference"))
     placebo = dbt.ref("int_unit_placebo_outcomes").df()
     placebo = placebo.sort_values(["experiment", "unit_id", "period"], ignore_index=True)
     units = dbt.ref("int_experiment_units").df()

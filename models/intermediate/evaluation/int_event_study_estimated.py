@@ -9,12 +9,7 @@ from smallfirms.estimate import Settings, event_study
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = Settings(
-        reps=int(dbt.config.get("bootstrap_reps")),
-        seed=int(dbt.config.get("bootstrap_seed")),
-        level=float(dbt.config.get("confidence_level")),
-        max_assignments=int(dbt.config.get("randomization_max_assignments")),
-    )
+    settings = Settings.from_config(dbt.config.get("inference"))
     monthly = dbt.ref("int_unit_month_outcomes").df()
     monthly = monthly.sort_values(["experiment", "unit_id", "month_start"], ignore_index=True)
     units = dbt.ref("int_experiment_units").df()

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 import os
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import yaml
 
-from smallfirms.formatting import MISSING, absent
+from smallfirms.formatting import MISSING, absent, percent_label
 from smallfirms.formatting import p_value as p_value  # the views format with data.p_value
+from smallfirms.project import calendar, project_vars
 
 DEFAULT_PUBLISHED_PATH = Path("data/published/warehouse.duckdb")
 SCHEMA = "marts"
@@ -92,24 +94,39 @@ def cell(value: object, is_suppressed: object, formatter=count) -> str:
     return formatter(value)
 
 
-PROJECT_FILE = Path(__file__).resolve().parents[3] / "dbt_project.yml"
-
-
-def project_var(name: str, project_file: Path = PROJECT_FILE) -> object:
+def project_var(name: str) -> object:
     """A var of dbt_project.yml (e.g. the confidence level), or None when it cannot be read.
 
     Marts carry the figures; the few parameters no mart repeats are read where they are set."""
     try:
-        with open(project_file, encoding="utf-8") as handle:
-            return (yaml.safe_load(handle).get("vars") or {}).get(name)
-    except (OSError, yaml.YAMLError, AttributeError):
+        return project_vars().get(name)
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return None
+
+
+def window_start(name: str) -> date | None:
+    """The first day of a window of the seed experiment_calendar, or None when it cannot be read."""
+    try:
+        return calendar()[name][0]
+    except (OSError, KeyError, ValueError):
         return None
 
 
 def interval_title() -> str:
     """The interval's column title: "95 % interval" from var confidence_level."""
-    level = project_var("confidence_level")
     try:
-        return f"{100 * float(level):g} % interval"
+        return f"{percent_label(project_var('confidence_level'))} interval"
     except (TypeError, ValueError):
         return "confidence interval"
+
+
+def publishing_rule() -> str:
+    """The publishing rule in words, from vars publish_min_firms and publish_max_firm_share."""
+    min_firms, max_share = project_var("publish_min_firms"), project_var("publish_max_firm_share")
+    try:
+        return (
+            f"a figure over fewer than {int(min_firms)} firms, or dominated by one firm (above "
+            f"{percent_label(max_share)} of the total)"
+        )
+    except (TypeError, ValueError):
+        return "a figure over too few firms, or dominated by one firm"

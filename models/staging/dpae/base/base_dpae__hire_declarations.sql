@@ -16,22 +16,6 @@ source as (
     select * from {{ source('dpae', 'hire_declarations') }}
 ),
 
-establishments as (
-    select siret from {{ ref('stg_sirene__establishments') }}
-),
-
-natures as (
-    select nature_contrat from {{ ref('contract_natures') }}
-),
-
-data_window as (
-    select
-        start_date as data_start_date,
-        end_date as data_end_date
-    from {{ ref('experiment_calendar') }}
-    where window_name = 'data'
-),
-
 trimmed as (
     select
         _raw_line as raw_line,
@@ -89,59 +73,32 @@ to_load as (
     ),
 {% endif %}
 
-typed as (
+to_check as (
     select
         to_load.*,
-        {{ pseudonymise('to_load.nir') }} as person_id,
-        {{ safe_date('to_load.date_embauche') }} as hire_date,
-        {{ safe_date('to_load.date_fin_contrat') }} as contract_end_date,
-        {{ safe_timestamp('to_load.date_declaration') }} as declared_at,
-        establishments.siret is not null as is_known_establishment,
-        natures.nature_contrat is not null as is_known_nature,
-        data_window.data_start_date,
-        data_window.data_end_date,
         {{ 'loaded_keys.first_raw_line' if is_incremental() else dbt.cast('null', dbt.type_bigint()) }} as first_loaded_raw_line
     from to_load
-    cross join data_window
-    left join establishments on to_load.siret = establishments.siret
-    left join natures on to_load.nature_contrat = natures.nature_contrat
-    {%- if is_incremental() %}
+    {% if is_incremental() -%}
         left join loaded_keys on to_load.declaration_id = loaded_keys.declaration_id
     {%- endif %}
 ),
 
-{#- A SIRET found among the staged establishments passed their own siret_format check: the Luhn
-    sums (a fifth of this model's time) run only on the others. The last rule is for incremental
-    runs: an id already loaded from an earlier line is a duplicate_id, just before the quarantine's
-    own duplicate_id check finds the copies within the rows read. -#}
-{{ quarantine(
-    from_cte='typed',
-    source_table='hire_declarations',
-    key_column='declaration_id',
-    required=['declaration_id', 'siret', 'nir', 'date_embauche', 'nature_contrat', 'date_declaration'],
-    rules=[
-        {'rule': 'siret_format', 'column': 'siret',
-         'broken': 'not case when is_known_establishment then true else ' ~ is_valid_siret('siret') ~ ' end'},
-        {'rule': 'unknown_establishment', 'column': 'siret', 'broken': 'not is_known_establishment'},
-        {'rule': 'nir_format', 'column': 'nir', 'broken': 'not ' ~ is_valid_nir('nir')},
-        {'rule': 'bad_type', 'column': 'date_embauche', 'broken': 'hire_date is null'},
-        {'rule': 'out_of_range', 'column': 'date_embauche',
-         'broken': 'hire_date not between data_start_date and data_end_date'},
-        set_rule('nature_contrat', 'is_known_nature'),
-        {'rule': 'missing_value', 'column': 'date_fin_contrat',
-         'broken': "nature_contrat in ('CDD', 'CTT') and date_fin_contrat is null"},
-        {'rule': 'not_in_set', 'column': 'date_fin_contrat',
-         'broken': "nature_contrat = 'CDI' and date_fin_contrat is not null"},
-    ] + date_rules('date_fin_contrat', 'contract_end_date') + [
-        {'rule': 'date_order', 'column': 'date_fin_contrat', 'broken': 'contract_end_date < hire_date'},
-    ] + date_rules('date_declaration', 'declared_at') + [
-        {'rule': 'duplicate_id', 'column': 'declaration_id', 'broken': 'first_loaded_raw_line < raw_line'},
-    ],
-    columns=[
-        'declaration_id', 'siret', 'person_id', 'hire_date', 'nature_contrat', 'contract_end_date',
-        'declared_at',
-    ],
-    masked=['nir'],
-) }}
+{#- Incremental runs: an id already loaded from an earlier line is a duplicate_id, just before the
+    quarantine's own duplicate_id check finds the copies within the rows read. -#}
+{{ contract_quarantine('hire_declarations', from_cte='to_check', loaded_key_column='first_loaded_raw_line') }}
 
-select * from quarantined
+-- The NIR stops here: only its pseudonym goes on.
+select
+    declaration_id,
+    siret,
+    {{ pseudonymise('nir') }} as person_id,
+    date_embauche__value as hire_date,
+    nature_contrat,
+    date_fin_contrat__value as contract_end_date,
+    date_declaration__value as declared_at,
+    raw_line,
+    raw_key,
+    rejection_rule,
+    rejection_column,
+    bad_value
+from quarantined

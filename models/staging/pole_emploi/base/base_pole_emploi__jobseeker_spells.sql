@@ -4,13 +4,6 @@ source as (
     select * from {{ source('pole_emploi', 'jobseeker_spells') }}
 ),
 
-codes as (
-    select
-        code_set,
-        code
-    from {{ ref('contract_codes') }}
-),
-
 trimmed as (
     select
         _raw_line as raw_line,
@@ -27,49 +20,23 @@ trimmed as (
     from source
 ),
 
-typed as (
-    select
-        trimmed.*,
-        {{ pseudonymise('trimmed.nir') }} as person_id,
-        {{ safe_date('trimmed.date_inscription') }} as registration_date,
-        {{ safe_date('trimmed.date_fin') }} as spell_end_date,
-        {{ dbt.safe_cast('trimmed.annee_naissance', api.Column.translate_type('integer')) }} as birth_year,
-        categories.code is not null as is_known_categorie,
-        levels.code is not null as is_known_niveau
-    from trimmed
-    left join codes as categories
-        on trimmed.categorie = categories.code and categories.code_set = 'categorie_demandeur'
-    left join codes as levels
-        on trimmed.niveau_formation = levels.code and levels.code_set = 'niveau_formation'
-),
+{{ contract_quarantine('jobseeker_spells', from_cte='trimmed') }}
 
-{{ quarantine(
-    from_cte='typed',
-    source_table='jobseeker_spells',
-    key_column='spell_id',
-    required=[
-        'spell_id', 'nir', 'date_inscription', 'categorie', 'annee_naissance', 'niveau_formation',
-        'is_rsa', 'is_boeth', 'is_qpv',
-    ],
-    rules=[
-        {'rule': 'nir_format', 'column': 'nir', 'broken': 'not ' ~ is_valid_nir('nir')},
-    ] + date_rules('date_inscription', 'registration_date') + date_rules('date_fin', 'spell_end_date') + [
-        {'rule': 'date_order', 'column': 'date_fin', 'broken': 'spell_end_date < registration_date'},
-        set_rule('categorie', 'is_known_categorie'),
-        {'rule': 'bad_type', 'column': 'annee_naissance', 'broken': 'birth_year is null'},
-        {'rule': 'out_of_range', 'column': 'annee_naissance',
-         'broken': 'birth_year not between ' ~ var('contract_min_birth_year') ~ ' and ' ~ var('contract_max_birth_year')},
-        set_rule('niveau_formation', 'is_known_niveau'),
-        boolean_rule('is_rsa'),
-        boolean_rule('is_boeth'),
-        boolean_rule('is_qpv'),
-    ],
-    columns=[
-        'spell_id', 'person_id', 'registration_date', 'spell_end_date', 'categorie', 'birth_year',
-        'niveau_formation', "is_rsa = 'true' as is_rsa", "is_boeth = 'true' as is_boeth",
-        "is_qpv = 'true' as is_qpv",
-    ],
-    masked=['nir'],
-) }}
-
-select * from quarantined
+-- The NIR stops here: only its pseudonym goes on.
+select
+    spell_id,
+    {{ pseudonymise('nir') }} as person_id,
+    date_inscription__value as registration_date,
+    date_fin__value as spell_end_date,
+    categorie,
+    annee_naissance__value as birth_year,
+    niveau_formation,
+    is_rsa__value as is_rsa,
+    is_boeth__value as is_boeth,
+    is_qpv__value as is_qpv,
+    raw_line,
+    raw_key,
+    rejection_rule,
+    rejection_column,
+    bad_value
+from quarantined

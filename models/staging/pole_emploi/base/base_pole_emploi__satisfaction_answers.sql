@@ -4,14 +4,6 @@ source as (
     select * from {{ source('pole_emploi', 'satisfaction_answers') }}
 ),
 
-establishments as (
-    select siret from {{ ref('stg_sirene__establishments') }}
-),
-
-levels as (
-    select reponse from {{ ref('satisfaction_levels') }}
-),
-
 trimmed as (
     select
         _raw_line as raw_line,
@@ -22,28 +14,16 @@ trimmed as (
     from source
 ),
 
-typed as (
-    select
-        trimmed.*,
-        {{ safe_date('trimmed.date_reponse') }} as answer_date,
-        establishments.siret is not null as is_known_establishment,
-        levels.reponse is not null as is_known_answer
-    from trimmed
-    left join establishments on trimmed.siret = establishments.siret
-    left join levels on trimmed.reponse = levels.reponse
-),
+{{ contract_quarantine('satisfaction_answers', from_cte='trimmed') }}
 
-{{ quarantine(
-    from_cte='typed',
-    source_table='satisfaction_answers',
-    key_column='answer_id',
-    required=['answer_id', 'siret', 'date_reponse', 'reponse'],
-    rules=[
-        {'rule': 'unknown_establishment', 'column': 'siret', 'broken': 'not is_known_establishment'},
-    ] + date_rules('date_reponse', 'answer_date') + [
-        set_rule('reponse', 'is_known_answer'),
-    ],
-    columns=['answer_id', 'siret', 'answer_date', 'reponse'],
-) }}
-
-select * from quarantined
+select
+    answer_id,
+    siret,
+    date_reponse__value as answer_date,
+    reponse,
+    raw_line,
+    raw_key,
+    rejection_rule,
+    rejection_column,
+    bad_value
+from quarantined

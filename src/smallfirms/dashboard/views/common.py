@@ -26,6 +26,6 @@ def load(queries: dict[str, str]) -> dict:
 
 def suppression_note() -> None:
     st.caption(
-        "Publishing rule: a figure over 1 or 2 firms, or dominated by one firm (above 85 % of the "
-        'total), is hidden in the marts and shown here as "suppressed", never as 0.'
+        f"Publishing rule: {data.publishing_rule()}, is hidden in the marts and shown here as "
+        '"suppressed", never as 0.'
     )

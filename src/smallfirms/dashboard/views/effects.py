@@ -12,11 +12,12 @@ from smallfirms.dashboard import data
 from smallfirms.dashboard.views.common import load, suppression_note
 
 EXPERIMENTS = {"small_firms": "small firms", "large_recruiters": "large recruiters"}
+FAKE_START = data.window_start("placebo_post")  # the placebo's fake start, from the calendar seed
 ESTIMANDS = {
     "ITT": "ITT: effect of pilot assignment",
     "TOT": "TOT: effect per contacted firm",
     "ITT_DiD": "ITT net of the baseline survey (satisfaction)",
-    "placebo_time": "placebo in time (fake start 2016-09)",
+    "placebo_time": "placebo in time" + (f" (fake start {FAKE_START:%Y-%m})" if FAKE_START else ""),
 }
 QUERIES = {
     "effects": """
