@@ -43,7 +43,8 @@ staged_issues as (
             else
                 'rank ' || cast(ranked.recruiter_rank as {{ dbt.type_string() }})
                 || ' by offers filled, beyond the top ' || cast({{ var('top_recruiters_n') }} as {{ dbt.type_string() }})
-        end as detail
+        end as detail,
+        enrolments.raw_line
     from enrolments
     left join legal_units on enrolments.siren = legal_units.siren
     left join bands on legal_units.tranche_effectifs_ul = bands.tranche_effectifs
@@ -57,7 +58,8 @@ quarantined_issues as (
         code_region,
         enrolment_date,
         'rejected_by_quarantine' as issue,
-        'rule ' || rejection_rule || ' on column ' || rejection_column || ' (see rejected_rows)' as detail
+        'rule ' || rejection_rule || ' on column ' || rejection_column || ' (see rejected_rows)' as detail,
+        raw_line
     from quarantined
 ),
 
