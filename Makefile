@@ -42,7 +42,7 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
 .PHONY: help install run world build publish quality report docs summary call-list rejection-table score-validation contract world-ceilings world-results bench test test-world test-build \
-	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark
+	test-quality lint pytest clean semantic test-semantic dashboard chromium export-parquet test-postgres test-spark evaluate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -158,6 +158,11 @@ pytest: install
 
 test-postgres: install ## The build and its tests on a throw-away PostgreSQL server (root; installs Debian's postgresql if missing)
 	TEST_SCALE='$(TEST_SCALE)' WORLD_SEED='$(WORLD_SEED)' scripts/test-postgres.sh
+
+# dbt Labs' dbt-project-evaluator on a throw-away copy of the project: not part of make test, because
+# it needs the two packages, which are never committed and which CI cannot download.
+evaluate: install ## dbt-project-evaluator, one line per rule (needs local copies of the two packages: EVALUATOR_DIR=… DBT_UTILS_DIR=…)
+	EVALUATOR_DIR='$(EVALUATOR_DIR)' DBT_UTILS_DIR='$(DBT_UTILS_DIR)' scripts/evaluate-project.sh $(EVALUATE_OPTIONS)
 
 # dbt-score reads the manifest of a fresh parse; its thresholds are in pyproject.toml [tool.dbt-score].
 # It prints the items under the item threshold only (`--show failing-rules`, its default, lists every

@@ -1,32 +1,23 @@
+-- The large-recruiter cohorts as BI reads them; membership is decided in
+-- int_large_recruiters_assigned.
 with
 
-top_recruiters as (
-    select * from {{ ref('int_legal_unit_top_recruiters') }}
-    where recruiter_rank <= {{ var('top_recruiters_n') }}
+cohorts as (
+    select * from {{ ref('int_large_recruiters_assigned') }}
 ),
 
-covariates as (
-    select * from {{ ref('int_legal_unit_baseline_hires') }}
-),
-
-enrolments as (
-    select siren from {{ ref('stg_pole_emploi__large_recruiter_enrolments') }}
-),
-
-members as (
+published as (
     select
-        top_recruiters.siren,
-        case when enrolments.siren is not null then 'pilot' else 'control' end as cohort,
-        top_recruiters.recruiter_rank,
-        top_recruiters.lookback_offers_filled,
-        covariates.naf_section,
-        top_recruiters.tranche_effectifs_ul,
-        covariates.lookback_hires,
-        covariates.lookback_furthest_hires,
-        covariates.furthest_hire_share
-    from top_recruiters
-    left join covariates on top_recruiters.siren = covariates.siren
-    left join enrolments on top_recruiters.siren = enrolments.siren
+        siren,
+        cohort,
+        recruiter_rank,
+        lookback_offers_filled,
+        naf_section,
+        tranche_effectifs_ul,
+        lookback_hires,
+        lookback_furthest_hires,
+        furthest_hire_share
+    from cohorts
 )
 
-select * from members
+select * from published

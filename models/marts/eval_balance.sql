@@ -4,11 +4,11 @@
 -- aggregates over firms: the publishing rule applies (the imbalance flag stays, it says nothing
 -- about a firm).
 {%- set covariates = {
-    'small_firms': ('cohort_small_firms', [
+    'small_firms': ('int_small_firms_assigned', [
         'lookback_hires', 'headcount_estimate', 'sector_hiring_rate', 'hiring_potential_score',
         'firm_age_years', 'is_priority_prospect',
     ]),
-    'large_recruiters': ('cohort_large_recruiters', [
+    'large_recruiters': ('int_large_recruiters_assigned', [
         'lookback_offers_filled', 'lookback_hires', 'furthest_hire_share',
     ]),
 } %}

@@ -1,20 +1,20 @@
--- Reference tables first, then facts, in the order the contract lists them.
-{{ rejected_rows_of('base_pole_emploi__agencies', 'agencies') }}
-union all
-{{ rejected_rows_of('base_pole_emploi__communes', 'communes') }}
-union all
-{{ rejected_rows_of('base_sirene__legal_units', 'legal_units') }}
-union all
-{{ rejected_rows_of('base_sirene__establishments', 'establishments') }}
-union all
-{{ rejected_rows_of('base_dpae__hire_declarations', 'hire_declarations') }}
-union all
-{{ rejected_rows_of('base_pole_emploi__jobseeker_spells', 'jobseeker_spells') }}
-union all
-{{ rejected_rows_of('base_pole_emploi__job_offers', 'job_offers') }}
-union all
-{{ rejected_rows_of('base_pole_emploi__counsellor_actions', 'counsellor_actions') }}
-union all
-{{ rejected_rows_of('base_pole_emploi__satisfaction_answers', 'satisfaction_answers') }}
-union all
-{{ rejected_rows_of('base_pole_emploi__large_recruiter_enrolments', 'large_recruiter_enrolments') }}
+-- Every rejected raw row as BI reads it; the union of the ten quarantines is int_raw_rows_rejected.
+with
+
+rejected as (
+    select * from {{ ref('int_raw_rows_rejected') }}
+),
+
+published as (
+    select
+        source_table,
+        raw_key,
+        raw_line,
+        rule,
+        column_name,
+        bad_value,
+        detected_at
+    from rejected
+)
+
+select * from published

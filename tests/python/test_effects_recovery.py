@@ -42,11 +42,13 @@ class World:
 
 
 def _build(work: Path, *generate_options: str) -> World:
-    """Generate a default world into ``work`` and build its models up to the effects."""
+    """Generate a default world into ``work`` and build its models up to the effects, and the
+    cohort marts the checks read (the effects read the cohorts' intermediate models)."""
     raw = work / "raw"
     generate(raw, SCALE, SEED, *generate_options)
     database = work / "warehouse.duckdb"
     options = ["--select", "+eval_effects", "+eval_event_study", "+score_validation"]
+    options += ["cohort_small_firms", "cohort_large_recruiters"]
     options += ["--exclude-resource-type"]
     options += ["unit_test", "test"]
     built = dbt_build(raw, database, work, *options)

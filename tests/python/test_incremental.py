@@ -38,7 +38,7 @@ VARS = {"bootstrap_reps": 99, "design_bootstrap_reps": 19}
 # Seeds and models: the data tests are `make test`'s business.
 OPTIONS = ["--exclude-resource-type", "unit_test", "test"]
 # Stamped with the run's start time, so never equal between two builds.
-RUN_STAMPED = {("rejected_rows", "detected_at")}
+RUN_STAMPED = {("int_raw_rows_rejected", "detected_at"), ("rejected_rows", "detected_at")}
 
 
 def _build(

@@ -205,8 +205,10 @@ def model(dbt, session):
     dbt.config(materialized="table")
     # DuckDB returns rows in no fixed order: sorting by unit makes the fit repeatable to the bit.
     cohorts = {
-        "small_firms": dbt.ref("cohort_small_firms").df().sort_values("siret", ignore_index=True),
-        "large_recruiters": dbt.ref("cohort_large_recruiters")
+        "small_firms": dbt.ref("int_small_firms_assigned")
+        .df()
+        .sort_values("siret", ignore_index=True),
+        "large_recruiters": dbt.ref("int_large_recruiters_assigned")
         .df()
         .sort_values("siren", ignore_index=True),
     }

@@ -4,11 +4,11 @@
 with
 
 small_firms as (
-    select * from {{ ref('cohort_small_firms') }}
+    select * from {{ ref('int_small_firms_assigned') }}
 ),
 
 large_recruiters as (
-    select * from {{ ref('cohort_large_recruiters') }}
+    select * from {{ ref('int_large_recruiters_assigned') }}
 ),
 
 units as (

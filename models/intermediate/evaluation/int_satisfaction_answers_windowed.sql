@@ -24,7 +24,7 @@ establishments as (
 ),
 
 cohort as (
-    select * from {{ ref('cohort_small_firms') }}
+    select * from {{ ref('int_small_firms_assigned') }}
 ),
 
 windowed as (

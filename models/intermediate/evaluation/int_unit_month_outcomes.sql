@@ -1,6 +1,7 @@
 -- One row per experiment × unit × calendar month of the data window, zeros included (event studies).
--- Units are those of the cohorts; outcomes those of the establishments they count. Materialised:
--- the marts and the estimation read it.
+-- Units are those of the cohorts; outcomes those of the establishments they count: a small firm is
+-- its own establishment, a large recruiter all establishments of its legal unit. Materialised: the
+-- marts and the estimation read it.
 {%- set outcomes = ['hires', 'durable_hires', 'jobseeker_hires', 'furthest_jobseeker_hires',
     'offers_posted', 'offers_filled_pe'] %}
 
@@ -12,8 +13,11 @@ units as (
     select * from {{ ref('int_experiment_units') }}
 ),
 
-unit_establishments as (
-    select * from {{ ref('int_experiment_unit_establishments') }}
+establishments as (
+    select
+        siret,
+        siren
+    from {{ ref('stg_sirene__establishments') }}
 ),
 
 month_outcomes as (
@@ -22,6 +26,24 @@ month_outcomes as (
 
 months as (
     select * from {{ ref('int_calendar_months') }}
+),
+
+unit_establishments as (
+    -- the establishments whose outcomes count for each unit
+    select
+        experiment,
+        unit_id,
+        unit_id as siret
+    from units
+    where experiment = 'small_firms'
+    union all
+    select
+        units.experiment,
+        units.unit_id,
+        establishments.siret
+    from units
+    inner join establishments on units.unit_id = establishments.siren
+    where units.experiment = 'large_recruiters'
 ),
 
 unit_month_outcomes as (

@@ -5,16 +5,12 @@
 with
 
 cohort as (
-    select * from {{ ref('cohort_small_firms') }}
+    select * from {{ ref('int_small_firms_assigned') }}
     where cohort = 'pilot'
 ),
 
-actions as (
-    select * from {{ ref('stg_pole_emploi__counsellor_actions') }}
-),
-
-action_types as (
-    select * from {{ ref('action_types') }}
+contacted as (
+    select * from {{ ref('int_establishments_contacted') }}
 ),
 
 pilot_outcomes as (
@@ -22,28 +18,17 @@ pilot_outcomes as (
     where experiment = 'small_firms' and period = 'pilot'
 ),
 
-firm_actions as (
-    select
-        actions.siret,
-        max(case when action_types.is_recruitment_service then 1 else 0 end) as was_served,
-        max(case when action_types.is_collective_action then 1 else 0 end) as took_part
-    from actions
-    inner join action_types on actions.type_action = action_types.type_action
-    where actions.action_date between {{ calendar_bound('pilot', 'start') }} and {{ calendar_bound('pilot', 'end') }}
-    group by actions.siret
-),
-
 firms as (
     select
         cohort.code_agence,
         cohort.siret,
         cohort.is_treated as is_contacted,
-        cohort.is_treated and coalesce(firm_actions.was_served, 0) = 1 as is_served,
-        cohort.is_treated and coalesce(firm_actions.took_part, 0) = 1 as took_part,
+        cohort.is_treated and coalesce(contacted.is_served, false) as is_served,
+        cohort.is_treated and coalesce(contacted.took_part, false) as took_part,
         cohort.is_treated and coalesce(pilot_outcomes.offers_posted, 0) > 0 as posted_offer,
         cohort.is_treated and coalesce(pilot_outcomes.hires, 0) > 0 as has_hired
     from cohort
-    left join firm_actions on cohort.siret = firm_actions.siret
+    left join contacted on cohort.siret = contacted.siret
     left join pilot_outcomes on cohort.siret = pilot_outcomes.unit_id
 ),
 

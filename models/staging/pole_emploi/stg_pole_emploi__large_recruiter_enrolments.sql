@@ -11,7 +11,9 @@ renamed as (
         siren,
         code_region,
         -- dates
-        enrolment_date
+        enrolment_date,
+        -- lineage: the evaluation reports each enrolment it does not use by its line
+        raw_line
     from source
 )
 
