@@ -189,8 +189,8 @@ class CsvScanner:
             if self.record_bytes > MAX_RECORD_BYTES:
                 raise self._problem(
                     self.quote_line,
-                    f"the quoted field opened here is not closed within {MAX_RECORD_BYTES:,} "
-                    "bytes (unbalanced quote, or a record over DuckDB's CSV line limit)",
+                    "unbalanced quote: the quoted field opened here is not closed within "
+                    f"{MAX_RECORD_BYTES:,} bytes (or a record is over DuckDB's CSV line limit)",
                 )
             return
         self.fields += 1
