@@ -58,27 +58,22 @@ class FileProblem(Exception):
     """A problem with one file; the message is what follows ``<file>: `` on its line."""
 
 
-def _shown(name: str, position: int) -> str:
-    return name if _SHOWN_NAME.fullmatch(name) else f"(field {position}, name not shown)"
-
-
 def _duplicate(names: list[str]) -> str | None:
-    """The first column named twice, or twice but for case, as a message; None if none is."""
+    """The first column named twice, or twice but for case, as a message; None if none is.
+    A name that could be a value (not a word) is not shown, its place only."""
     seen: dict[str, tuple[int, str]] = {}
     for position, name in enumerate(names, 1):
         if not name:
             continue
         if name.casefold() in seen:
             first, other = seen[name.casefold()]
+            places = f"(fields {first} and {position})"
+            shown = _SHOWN_NAME.fullmatch(name) and _SHOWN_NAME.fullmatch(other)
             if other == name:
-                return (
-                    f"file-level error, column {_shown(name, position)} is named twice "
-                    f"(fields {first} and {position})"
-                )
-            return (
-                f"file-level error, columns {_shown(other, first)} and "
-                f"{_shown(name, position)} differ only in case (fields {first} and {position})"
-            )
+                column = f"column {name}" if shown else "a column (name not shown)"
+                return f"file-level error, {column} is named twice {places}"
+            columns = f"columns {other} and {name}" if shown else "two columns (names not shown)"
+            return f"file-level error, {columns} differ only in case {places}"
         seen[name.casefold()] = (position, name)
     return None
 

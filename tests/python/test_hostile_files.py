@@ -236,6 +236,16 @@ def test_duplicate_column(raw: Path, nirs: set[str]):
     _assert_one_error(raw, f"{path}: {expected}", nirs)
 
 
+def test_duplicate_value_as_header_is_not_shown(raw: Path, nirs: set[str]):
+    """A data row in place of the header, its NIR twice: the name is not shown, its place is."""
+    lines = (raw / HIRES).read_bytes().split(b"\n")
+    fields = lines[1].split(b",")
+    fields[0] = fields[2]
+    path = _replace(raw, HIRES, b"\n".join([b",".join(fields), *lines[1:]]))
+    expected = "file-level error, a column (name not shown) is named twice (fields 1 and 3)"
+    _assert_one_error(raw, f"{path}: {expected}", nirs)
+
+
 def test_data_row_as_header_prints_no_value(raw: Path, nirs: set[str]):
     """A file without its header: the first row's values (a NIR) are not shown as names."""
     lines = (raw / HIRES).read_bytes().split(b"\n")
