@@ -114,7 +114,8 @@ class CsvScanner:
         self.header_lines: list[bytes] | None = []
         self.header: list[str] | None = None
         self.ending: bytes | None = None  # the header's line end, b"\n" or b"\r\n"
-        self.records = 0  # data records (the header excluded)
+        self.has_rows = False  # a data record was read (the header excluded)
+        self._records: re.Pattern[bytes] | None = None
 
     def feed(self, data: bytes, start: int = 0, end: int | None = None) -> None:
         """The whole lines ``data[start:end]``."""
@@ -124,7 +125,7 @@ class CsvScanner:
         if start or end != len(data):
             data = data[start:end]
         for piece in _pieces(data, PIECE) if len(data) > PIECE else [data]:
-            if not self._fast(piece, 0, len(piece)):
+            if not (self._fast(piece, 0, len(piece)) or self._quoted(piece)):
                 lines = piece.split(b"\n")
                 for line in lines[:-1]:
                     self._line(line, True)
@@ -161,7 +162,24 @@ class CsvScanner:
         if not _lines_within(data, start, end, MAX_RECORD_BYTES):
             return False
         self.line += n_lines
-        self.records += n_lines
+        self.has_rows = self.has_rows or n_lines > 0
+        return True
+
+    def _quoted(self, data: bytes) -> bool:
+        """Whole records with quoted fields (no empty line, no record cut): one regular
+        expression, possessive so that it never backtracks, matches them all or fails."""
+        if self.in_quotes or self.header is None or self.ending is None:
+            return False
+        if len(data) > MAX_RECORD_BYTES:  # a record of data could then be over the limit
+            return False
+        if self._records is None:
+            field = rb'(?:"(?:[^"\x00]++|"")*+"|[^",\r\n\x00]*+)'
+            record = field + (rb"," + field) * (len(self.header) - 1) + re.escape(self.ending)
+            self._records = re.compile(rb"(?:" + record + rb")++")
+        if not self._records.fullmatch(data):
+            return False
+        self.line += data.count(b"\n")
+        self.has_rows = True
         return True
 
     def _line(self, line: bytes, ended: bool) -> None:
@@ -204,7 +222,7 @@ class CsvScanner:
                 f"{self.fields} fields where the header has {len(self.header)}",
             )
         else:
-            self.records += 1
+            self.has_rows = True
 
     def _parse(self, line: bytes, number: int, ended: bool) -> bool:
         """Advance the record through ``line``; True when the record ends with it."""
@@ -337,7 +355,7 @@ def check_csv(table: contract.Table, path: Path, report: Report) -> None:
         _check_names(table, path, names, report)
 
     scanner = scan_csv(path, on_header)
-    _check_not_empty(table, path, scanner.records > 0, report)
+    _check_not_empty(table, path, scanner.has_rows, report)
 
 
 # Parquet types (pyarrow's) that cast without loss to each contract type, besides text (string,

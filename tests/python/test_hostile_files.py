@@ -295,6 +295,28 @@ def test_quoted_fields_pass(raw: Path):
     assert value == 'Dupont, "Fils"\r\net Cie'
 
 
+def _quote_all(folder: Path, name: str, line_end: str = "\n") -> Path:
+    with (folder / name).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    path = folder / name
+    path.unlink()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator=line_end).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_every_field_quoted_passes(raw: Path, line_end: str):
+    _quote_all(raw, HIRES, line_end)
+    _assert_passes(raw)
+
+
+def test_error_deep_in_a_quoted_file(raw: Path, nirs: set[str]):
+    path = _quote_all(raw, HIRES)
+    _break_line(raw, HIRES, 50_000, lambda line: line + b',"x"')
+    _assert_one_error(raw, f"{path}: line 50000: 8 fields where the header has 7", nirs)
+
+
 def test_trailing_empty_line_passes(raw: Path):
     _replace(raw, HIRES, (raw / HIRES).read_bytes() + b"\n")
     _assert_passes(raw)
