@@ -519,7 +519,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw_dir", type=Path, help="the raw folder (RAW_DATA_DIR)")
     args = parser.parse_args(argv)
-    report = check_folder(args.raw_dir)
+    try:
+        report = check_folder(args.raw_dir)
+    except OSError as exc:  # the folder itself (a file's own errors are caught per file)
+        reason = exc.strerror or type(exc).__name__
+        report = Report(errors=[f"{args.raw_dir}: file-level error, cannot be read ({reason})"])
     for warning in report.warnings:
         print(f"preflight warning: {warning}", file=sys.stderr)
     for error in report.errors:
