@@ -41,24 +41,27 @@ BUILD_ID_ENV = "DBT_ENV_CUSTOM_ENV_" + BUILD_ID_NAME
 BLOCKING_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 # A NIR as it may appear in a raw file: sex digit, year, month, department (2A/2B in Corsica),
-# commune, order and key, 15 characters, with or without single spaces or dots between the
-# groups. The shape, not the validity: a wrong key is as personal as a right one.
-_SEP = r"[ .]?"
-_GROUPS = _SEP.join(
-    [
-        r"[12]",
-        r"[0-9]{2}",
-        r"[0-9]{2}",
-        r"(?:[0-9]{2}|2[AaBb])",
-        r"[0-9]{3}",
-        r"[0-9]{3}",
-        r"[0-9]{2}",
-    ]
-)
-# Not inside a longer word or number (a duration such as 0.190812345678901 is no NIR), but right
-# after the escaped line break or tab of a JSON string or a quoted log line.
+# commune, order and key, 15 characters, written in one piece, with one space between each
+# group, or with one space before the key. The shape, not the validity: a wrong key is as
+# personal as a right one.
+_GROUPS = [
+    r"[12]",
+    r"[0-9]{2}",
+    r"[0-9]{2}",
+    r"(?:[0-9]{2}|2[AaBb])",
+    r"[0-9]{3}",
+    r"[0-9]{3}",
+    r"[0-9]{2}",
+]
+# Not inside a longer word or number (a duration such as 0.190812345678901, a timestamp such as
+# 1796642272.67193 are no NIR), but right after the escaped line break or tab of a JSON string.
+_WRITINGS = ["".join(_GROUPS), " ".join(_GROUPS), "".join(_GROUPS[:-1]) + " " + _GROUPS[-1]]
 NIR_PATTERN = re.compile(
-    r"(?:(?<=\\[nrt])|(?<![0-9A-Za-z]))(?<![0-9]\.)" + _GROUPS + r"(?![0-9A-Za-z])(?!\.[0-9])"
+    r"(?:(?<=\\[nrt])|(?<![0-9A-Za-z]))(?<![0-9]\.)"
+    + "(?:"
+    + "|".join(_WRITINGS)
+    + ")"
+    + r"(?![0-9A-Za-z])(?!\.[0-9])"
 )
 REDACTED = "<NIR>"
 # Text files dbt writes in the target and log folders (not partial_parse.msgpack, not Parquet).

@@ -82,7 +82,9 @@ def quote_literal(path: Path) -> str:
 def check_run_results(path: Path) -> dict:
     """The parsed run results, or PublishRefused when they are missing or show a failure."""
     if not path.is_file():
-        raise PublishRefused(f"{path}: no dbt run results; run `dbt build` before publishing")
+        raise PublishRefused(
+            f"{path}: no dbt run results; build with `make build` (smallfirms build) first"
+        )
     try:
         results = json.loads(path.read_text(encoding="utf-8"))
         statuses = [(r["unique_id"], str(r["status"]).lower()) for r in results["results"]]

@@ -121,6 +121,11 @@ def test_killed_build_blocks_publishing_and_the_next_build_succeeds(world: Path,
 
     built(run(cmd))
     assert receipt_path(database).is_file()
+    # A clean build writes the unit tests' synthetic NIRs into dbt.log and target/: redacted too.
+    for path in [*(work / "logs").rglob("*"), *(work / "target").rglob("*")]:
+        if path.suffix in TEXT_SUFFIXES and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert NIR_PATTERN.search(text) is None, path
     stale = tmp_path / "stale_run_results.json"
     shutil.copy(run_results, stale)  # what target/ held before the killed build
     published = run(publish_cmd(database, out, run_results))
