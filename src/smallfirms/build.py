@@ -70,6 +70,11 @@ TEXT_SUFFIXES = frozenset({".json", ".log", ".sql", ".txt", ".html", ".csv", ".y
 PROGRESS_LINE = re.compile(r"\d+ of \d+ (START|OK|PASS|WARN|SKIP|NO-OP)\b")
 
 
+def is_text_artifact(path: Path) -> bool:
+    """A text file of dbt's, rotated logs (dbt.log.1, …) included."""
+    return path.suffix in TEXT_SUFFIXES or re.search(r"\.log\.[0-9]+$", path.name) is not None
+
+
 def redact(text: str) -> str:
     """The text with every NIR-shaped value replaced by <NIR>."""
     return NIR_PATTERN.sub(REDACTED, text)
@@ -129,7 +134,7 @@ def redact_files(folders: list[Path], since: float) -> list[Path]:
         if not folder.is_dir():
             continue
         for path in folder.rglob("*"):
-            if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            if not is_text_artifact(path) or not path.is_file():
                 continue
             if path.stat().st_mtime < since:
                 continue
@@ -189,8 +194,9 @@ def run_dbt(
                 if progress and PROGRESS_LINE.search(line):
                     print(line, file=sys.stderr, flush=True)
         except KeyboardInterrupt:
-            # Ctrl-C reached dbt too: let it cancel its queries and stop before exiting.
+            # Ctrl-C reached dbt too: let it cancel its queries and stop, then clean its files.
             proc.wait()
+            redact_files([target_path, log_path], started)
             raise
         returncode = proc.wait()
     run = DbtRun(returncode, output, build_id, run_results)
@@ -367,9 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_preflight and preflight(args.raw_dir) != 0:
         return 1
     args.database.absolute().parent.mkdir(parents=True, exist_ok=True)
-    run = run_dbt(
-        args.raw_dir, args.database, args.target_path, args.log_path, dbt_args, args.progress
-    )
+    try:
+        run = run_dbt(
+            args.raw_dir, args.database, args.target_path, args.log_path, dbt_args, args.progress
+        )
+    except KeyboardInterrupt:
+        print("build error: interrupted; no receipt written")
+        return 130
     problem = check_clean(run)
     if problem is not None:
         print(f"build error: {problem}")

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from worlds import PROJECT_DIR, generate, query
 
-from smallfirms.build import NIR_PATTERN, TEXT_SUFFIXES, receipt_path
+from smallfirms.build import NIR_PATTERN, is_text_artifact, receipt_path
 
 QUARANTINE = ["--select", "+path:models/staging", "+rejected_rows"]
 QUARANTINE += ["--indirect-selection", "cautious"]
@@ -123,7 +123,7 @@ def test_killed_build_blocks_publishing_and_the_next_build_succeeds(world: Path,
     assert receipt_path(database).is_file()
     # A clean build writes the unit tests' synthetic NIRs into dbt.log and target/: redacted too.
     for path in [*(work / "logs").rglob("*"), *(work / "target").rglob("*")]:
-        if path.suffix in TEXT_SUFFIXES and path.is_file():
+        if is_text_artifact(path) and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
             assert NIR_PATTERN.search(text) is None, path
     stale = tmp_path / "stale_run_results.json"
@@ -262,5 +262,5 @@ def test_reader_error_is_one_line_and_no_nir_is_written(world: Path, tmp_path: P
         # dbt's binary caches (partial_parse.msgpack, graph.gpickle) keep the unit tests' fixtures,
         # synthetic NIRs of the project's YAML, and are read back by the next run: not rewritten,
         # and no raw value reaches them.
-        if where == "output" or Path(where).suffix in TEXT_SUFFIXES:
+        if where == "output" or is_text_artifact(Path(where)):
             assert NIR_PATTERN.search(text) is None, where
