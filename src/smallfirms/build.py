@@ -265,15 +265,18 @@ def failure_line(run: DbtRun) -> str:
             f"{lock.group(1)} is in use by another process (PID {lock.group(2)}): a build still "
             "running, or a tool holding the build file open; nothing built"
         )
-    match = re.search(r"^(\S.*(?:Error|error)\b.*)$", text, re.MULTILINE)
-    if match:
-        start = match.start()
-        tail = text[start:].splitlines()
-        head = tail[0]
-        if _WRAPPER_LINE.match(head) or head.endswith(("Error", "error")):
-            node = re.match(r"^\w+ Error in (\S+ \S+)", head)
-            return (f"{node.group(1)}: " if node else "") + summarise_error("\n".join(tail[:40]))
-        return summarise_error("\n".join(tail[:40]))
+    lines = [line for line in text.splitlines() if line]
+    block: list[str] = []
+    for i, line in enumerate(lines):
+        if line.startswith("Encountered an error"):  # dbt's fatal error: the message follows
+            block = lines[i + 1 :]
+            break
+        if re.match(r"^(\w+ )?Error\b", line) and not block:
+            block = lines[i:]
+    if block:
+        node = re.match(r"^\w+ Error in \w+ (\S+)", block[0])
+        name = node.group(1).split(".")[-1] + ": " if node else ""
+        return name + summarise_error("\n".join(block[:40]))
     return f"dbt exited with code {run.returncode} and no error message"
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from worlds import PROJECT_DIR, generate, query
 
-from smallfirms.build import NIR_PATTERN, is_text_artifact, receipt_path
+from smallfirms.build import NIR_PATTERN, DbtRun, failure_line, is_text_artifact, receipt_path
 
 QUARANTINE = ["--select", "+path:models/staging", "+rejected_rows"]
 QUARANTINE += ["--indirect-selection", "cautious"]
@@ -264,3 +264,55 @@ def test_reader_error_is_one_line_and_no_nir_is_written(world: Path, tmp_path: P
         # and no raw value reaches them.
         if where == "output" or is_text_artifact(Path(where)):
             assert NIR_PATTERN.search(text) is None, where
+
+
+# --------------------------------------------------------------------------------------------
+# the one line, from dbt's run results or its output (no dbt run here)
+
+
+def _run(output: str, results: dict | None = None, returncode: int = 1) -> DbtRun:
+    return DbtRun(returncode, output.splitlines(), "id", Path("run_results.json"), results)
+
+
+def test_failure_line_prefers_the_model_to_the_tests_it_broke():
+    results = {
+        "results": [
+            {"unique_id": "test.p.not_null_x", "status": "error", "message": "no table x"},
+            {
+                "unique_id": "model.p.base_x",
+                "status": "error",
+                "message": "Runtime Error in model base_x (models/x.sql)\n"
+                "  Invalid Input Error: CSV Error on Line: 7\n"
+                "  Original Line: D1,75907263000016,287102189879488,2014-03-04\n"
+                "    file = /data/raw [1]/x.csv\n",
+            },
+        ]
+    }
+    line = failure_line(_run("", results))
+    assert line == (
+        "base_x: Invalid Input Error: CSV Error on Line: 7 (file /data/raw [1]/x.csv)"
+        " (and 1 more node(s))"
+    )
+
+
+def test_failure_line_from_dbt_output():
+    hook = (
+        "12:00:00  Encountered an error:\n"
+        "Compilation Error in operation proj-on-run-start-0 (./dbt_project.yml)\n"
+        "  /raw/agencies.csv: file-level error, missing file\n"
+        "  > in macro duckdb__create_raw_relations (macros/raw/create_raw_relations.sql)\n"
+    )
+    assert failure_line(_run(hook)) == (
+        "proj-on-run-start-0: /raw/agencies.csv: file-level error, missing file"
+    )
+    lock = (
+        "12:00:00  Encountered an error:\n"
+        'IO Error: Could not set lock on file "/w/wh.duckdb": Conflicting lock is held in '
+        "/usr/bin/python3 (PID 4242). See also https://duckdb.org/docs\n"
+    )
+    assert failure_line(_run(lock)).startswith(
+        "/w/wh.duckdb is in use by another process (PID 4242)"
+    )
+    assert failure_line(_run("Usage: dbt build\nError: No such option '--x'.", returncode=2)) == (
+        "Error: No such option '--x'."
+    )
