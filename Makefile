@@ -34,6 +34,9 @@ BENCH_SCALES ?= 0.1,1.0,6
 BENCH_OUT    ?= data/bench/bench.json
 BENCH_VARS   ?=
 
+# Paths reach the recipes through the environment, quoted there as "$$VAR": any character works
+# (spaces, quotes, brackets, non-ASCII), none is re-read by the shell.
+export RAW_DATA_DIR DUCKDB_PATH PUBLISHED_PATH REPORT_PATH PARQUET_DIR
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR  := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -58,50 +61,48 @@ install: $(VENV)/.installed ## Create .venv from the lock (uv.lock)
 run: install world build publish quality report summary ## Build the warehouse from RAW_DATA_DIR (generates a default world if it is empty)
 
 world: install ## Generate the default synthetic world into RAW_DATA_DIR unless it already holds files
-	@if [ -n "$$(ls -A '$(RAW_DATA_DIR)' 2>/dev/null)" ]; then \
-		echo "Using the raw files already in $(RAW_DATA_DIR)"; \
+	@if [ -n "$$(ls -A "$$RAW_DATA_DIR" 2>/dev/null)" ]; then \
+		echo "Using the raw files already in $$RAW_DATA_DIR"; \
 	else \
 		$(BIN)/python -m smallfirms.generate --scale $(WORLD_SCALE) --seed $(WORLD_SEED) \
-			--format $(WORLD_FORMAT) --out '$(RAW_DATA_DIR)'; \
+			--format $(WORLD_FORMAT) --out "$$RAW_DATA_DIR"; \
 	fi
 
-build: install ## Pre-flight check of the raw files, then dbt build (seeds, models, tests)
-	$(BIN)/python -m smallfirms.preflight '$(RAW_DATA_DIR)'
-	mkdir -p "$$(dirname '$(DUCKDB_PATH)')"
-	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) build
+build: install ## Pre-flight check of the raw files, then dbt build (seeds, models, tests); a receipt if clean
+	$(BIN)/python -m smallfirms.build --progress --die-with-parent
 
 publish: install ## Publish the marts of a successful build to PUBLISHED_PATH, the file BI reads (atomic swap)
-	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
+	$(BIN)/python -m smallfirms.publish --database "$$DUCKDB_PATH" --out "$$PUBLISHED_PATH" \
 		--run-results target/run_results.json
 
 export-parquet: install ## Publish as make publish does, plus one Parquet file per mart in PARQUET_DIR/marts/
-	$(BIN)/python -m smallfirms.publish --database '$(DUCKDB_PATH)' --out '$(PUBLISHED_PATH)' \
-		--run-results target/run_results.json --parquet-dir '$(PARQUET_DIR)'
+	$(BIN)/python -m smallfirms.publish --database "$$DUCKDB_PATH" --out "$$PUBLISHED_PATH" \
+		--run-results target/run_results.json --parquet-dir "$$PARQUET_DIR"
 
 quality: install ## great-expectations: raw contract suites (reported) and marts invariants (fail); Data Docs in data/quality
-	$(BIN)/python -m smallfirms.quality --raw-dir '$(RAW_DATA_DIR)' --database '$(DUCKDB_PATH)' \
+	$(BIN)/python -m smallfirms.quality --raw-dir "$$RAW_DATA_DIR" --database "$$DUCKDB_PATH" \
 		--docs-dir data/quality
 
 report: install ## Write the evaluation report (self-contained HTML) from the published marts to REPORT_PATH
-	$(BIN)/python -m smallfirms.report --database '$(PUBLISHED_PATH)' --out '$(REPORT_PATH)'
+	$(BIN)/python -m smallfirms.report --database "$$PUBLISHED_PATH" --out "$$REPORT_PATH"
 
 docs: install ## Docs site (needs a built warehouse): target/static_index.html, one self-contained page
-	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) docs generate --static
+	RAW_DATA_DIR="$$(realpath -m -- "$$RAW_DATA_DIR")" $(DBT) docs generate --static
 
 # mf reads target/semantic_manifest.json: a fresh parse first, so it validates the YAML as it is now.
 semantic: install ## Validate the semantic layer (mf validate-configs, MetricFlow) against the built warehouse
-	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(DBT) parse --quiet
-	RAW_DATA_DIR='$(abspath $(RAW_DATA_DIR))' DUCKDB_PATH='$(DUCKDB_PATH)' $(BIN)/mf validate-configs
+	RAW_DATA_DIR="$$(realpath -m -- "$$RAW_DATA_DIR")" $(DBT) parse --quiet
+	RAW_DATA_DIR="$$(realpath -m -- "$$RAW_DATA_DIR")" $(BIN)/mf validate-configs
 
 summary: install ## Print the row counts of the main tables and where the warehouse is
-	@$(BIN)/python -m smallfirms.summary --database '$(DUCKDB_PATH)' --published '$(PUBLISHED_PATH)' \
-		--raw-dir '$(RAW_DATA_DIR)'
+	@$(BIN)/python -m smallfirms.summary --database "$$DUCKDB_PATH" --published "$$PUBLISHED_PATH" \
+		--raw-dir "$$RAW_DATA_DIR"
 
 dashboard: install ## Serve the dashboard over PUBLISHED_PATH on http://127.0.0.1:8501 (DASHBOARD_PORT=…)
-	$(BIN)/python -m smallfirms.dashboard --database '$(PUBLISHED_PATH)' --port $(DASHBOARD_PORT)
+	$(BIN)/python -m smallfirms.dashboard --database "$$PUBLISHED_PATH" --port $(DASHBOARD_PORT)
 
 call-list: install ## Export a call list: make call-list AGENCY=54011 (all agencies without AGENCY)
-	$(BIN)/python -m smallfirms.call_list --database '$(PUBLISHED_PATH)' \
+	$(BIN)/python -m smallfirms.call_list --database "$$PUBLISHED_PATH" \
 		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
 
 rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K null worlds (minutes): make rejection-table K=20
@@ -112,10 +113,10 @@ contract: install ## Regenerate the quarantine's contract macro after editing a 
 	$(BIN)/python -m smallfirms.contract --write
 
 score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
-	@$(BIN)/python -m smallfirms.score_validation --database '$(PUBLISHED_PATH)'
+	@$(BIN)/python -m smallfirms.score_validation --database "$$PUBLISHED_PATH"
 
 world-ceilings: install ## Top-10 % capture of the oracle and best-cell rankings vs the project's (needs _truth)
-	@$(BIN)/python -m smallfirms.world.ceilings --database '$(DUCKDB_PATH)' --raw-dir '$(RAW_DATA_DIR)'
+	@$(BIN)/python -m smallfirms.world.ceilings --database "$$DUCKDB_PATH" --raw-dir "$$RAW_DATA_DIR"
 
 # World v2 over several seeds (generation, dbt run to the score validation, ceilings): minutes.
 WORLD_SEEDS ?= 42,7,11,1,2

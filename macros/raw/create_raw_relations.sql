@@ -11,20 +11,21 @@
 {#- DuckDB reads NAME.csv or NAME.parquet in place: one all-text view per file, with its line number. -#}
 {% macro duckdb__create_raw_relations() -%}
     {%- if execute -%}
-        {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') | replace("'", "''") -%}
+        {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') -%}
+        {%- set raw_pattern = duckdb_literal_path(raw_dir) -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- for node in graph.sources.values() if node.schema == 'raw' -%}
             {%- set name = node.identifier -%}
             {%- set found = run_query(
-                "select file from glob('" ~ raw_dir ~ "/" ~ name ~ ".csv')"
-                ~ " union all select file from glob('" ~ raw_dir ~ "/" ~ name ~ ".parquet')"
+                "select file from glob('" ~ raw_pattern ~ "/" ~ name ~ ".csv')"
+                ~ " union all select file from glob('" ~ raw_pattern ~ "/" ~ name ~ ".parquet')"
             ).columns[0].values() -%}
             {%- if found | length == 0 -%}
                 {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ".csv: file-level error, missing file (no " ~ name ~ ".csv nor " ~ name ~ ".parquet)") }}
             {%- elif found | length > 1 -%}
                 {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ": file-level error, both " ~ name ~ ".csv and " ~ name ~ ".parquet exist; keep one") }}
             {%- endif -%}
-            {%- set path = found[0] | replace("'", "''") -%}
+            {%- set path = duckdb_literal_path(found[0]) -%}
             {%- if path.endswith('.parquet') -%}
                 {%- set reader = "read_parquet('" ~ path ~ "')" -%}
                 {%- set fields = duckdb__parquet_as_contract_text(name, reader) -%}
@@ -64,6 +65,13 @@
         {%- do fields.append(field ~ ' as ' ~ quoted) -%}
     {%- endfor -%}
     {{ return(fields | join(', ')) }}
+{%- endmacro %}
+
+{#- A file path as the body of a DuckDB string literal that glob() and the readers match literally:
+    they read a path as a pattern, so [, * and ? become the one-character classes [[], [*], [?]
+    (a folder named "d [a]" would otherwise match "d a"), and a quote is doubled. -#}
+{% macro duckdb_literal_path(path) -%}
+    {{- return(path | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]') | replace("'", "''")) -}}
 {%- endmacro %}
 
 {#- Spark reads NAME.csv or NAME.parquet in place too: one all-text view per file. Its line number is

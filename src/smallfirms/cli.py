@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "contract": ("smallfirms.contract", "check (or --write) the macro generated from the contract"),
     "preflight": ("smallfirms.preflight", "check the raw files before dbt reads them"),
     "load-raw": ("smallfirms.load_raw", "load the raw files into Postgres"),
+    "build": ("smallfirms.build", "pre-flight, dbt build, a receipt if clean"),
     "publish": ("smallfirms.publish", "publish the marts of a good build for BI"),
     "quality": ("smallfirms.quality", "great-expectations suites on raw files and marts"),
     "report": ("smallfirms.report", "write the evaluation report (HTML)"),

@@ -5,7 +5,11 @@ with "Could not set lock on file". This command copies every table and view of t
 schemas (views become tables) into a new file written next to the destination, then swaps it in
 with `os.replace`. A reader that holds the old published file open keeps reading the old content,
 a new connection sees the new one, never a mix. It refuses to publish when the dbt run results
-are missing or show an `error` or `fail`; the previous publication is then left untouched.
+are missing or show an `error` or `fail`, and unless the build receipt that `smallfirms build`
+writes after a clean build (`<database>.build.json`) names the invocation of those run results
+and the warehouse file is still the one that build left (same size and modification time, no
+write-ahead log it did not leave): a build killed half-way, or a later build that touched the
+file, blocks publishing. The previous publication is then left untouched.
 
 With `--parquet-dir`, the new publication is also written as one Parquet file per table
 (`<dir>/<schema>/<table>.parquet`) for tools that read Parquet rather than DuckDB files or whose
@@ -15,7 +19,8 @@ publications), and the files of tables no longer published are removed.
 
     python -m smallfirms.publish --database data/warehouse.duckdb \
         --out data/published/warehouse.duckdb [--run-results target/run_results.json] \
-        [--schemas marts] [--parquet-dir data/published/parquet]
+        [--receipt data/warehouse.duckdb.build.json] [--schemas marts] \
+        [--parquet-dir data/published/parquet]
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from smallfirms.build import file_state, receipt_path
 
 # dbt statuses that mean the build is not fit to publish (run, test and freshness results).
 BLOCKING_STATUSES: frozenset[str] = frozenset({"error", "fail", "runtime error"})
@@ -75,7 +82,9 @@ def quote_literal(path: Path) -> str:
 def check_run_results(path: Path) -> dict:
     """The parsed run results, or PublishRefused when they are missing or show a failure."""
     if not path.is_file():
-        raise PublishRefused(f"{path}: no dbt run results; run `dbt build` before publishing")
+        raise PublishRefused(
+            f"{path}: no dbt run results; build with `make build` (smallfirms build) first"
+        )
     try:
         results = json.loads(path.read_text(encoding="utf-8"))
         statuses = [(r["unique_id"], str(r["status"]).lower()) for r in results["results"]]
@@ -90,6 +99,37 @@ def check_run_results(path: Path) -> dict:
             f"{path}: {len(failed)} node(s) in error or failed ({shown}); nothing published"
         )
     return results
+
+
+def check_receipt(database: Path, results: dict, receipt: Path | None = None) -> dict:
+    """The build receipt, or PublishRefused unless it is the receipt of the build whose run results
+    these are and the warehouse file is still as that build left it."""
+    receipt = receipt_path(database) if receipt is None else receipt
+    if not receipt.is_file():
+        raise PublishRefused(
+            f"{database}: no receipt of a clean build ({receipt.name}); "
+            "build with `make build` (smallfirms build) before publishing"
+        )
+    try:
+        document = json.loads(receipt.read_text(encoding="utf-8"))
+        invocation_id, files = document["invocation_id"], document["files"]
+        built = Path(document["database"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublishRefused(f"{receipt}: unreadable build receipt ({exc})") from exc
+    run_invocation = (results.get("metadata") or {}).get("invocation_id")
+    if not invocation_id or invocation_id != run_invocation:
+        raise PublishRefused(
+            f"{receipt}: the run results are of another dbt invocation ({run_invocation}) "
+            f"than the clean build ({invocation_id}); nothing published"
+        )
+    if built != database.resolve():
+        raise PublishRefused(f"{receipt}: the receipt of {built}, not of {database}")
+    if file_state(database) != files:
+        raise PublishRefused(
+            f"{database}: changed since the clean build of {document.get('finished_at')} "
+            "(another build ran or was interrupted); nothing published"
+        )
+    return document
 
 
 def source_relations(
@@ -174,16 +214,21 @@ def publish(
     out: Path,
     run_results: Path,
     schemas: Sequence[str] = ("marts",),
+    receipt: Path | None = None,
 ) -> Publication:
-    """Check the run results, copy the schemas to a new file, swap it onto out atomically."""
+    """Check the run results and the build receipt, copy the schemas to a new file, swap it onto
+    out atomically."""
     results = check_run_results(run_results)
     if not database.is_file():
         raise PublishRefused(f"{database}: no build file here; nothing published")
+    check_receipt(database, results, receipt)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
     tmp_wal = tmp.with_name(tmp.name + ".wal")
     try:
         tables = copy_schemas(database, tmp, schemas)
+        # A build that started between the receipt check and the copy: not this build's content.
+        check_receipt(database, results, receipt)
         _fsync(tmp)
         # A stale write-ahead log of the old file would be replayed onto the new one.
         _remove_quietly(out.with_name(out.name + ".wal"))
@@ -275,6 +320,11 @@ def main(argv: list[str] | None = None) -> int:
         help="dbt's run_results.json of the build (default: target/run_results.json)",
     )
     parser.add_argument(
+        "--receipt",
+        type=Path,
+        help="the build receipt of smallfirms build (default: <database>.build.json)",
+    )
+    parser.add_argument(
         "--schemas",
         nargs="+",
         default=["marts"],
@@ -287,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        publication = publish(args.database, args.out, args.run_results, args.schemas)
+        publication = publish(args.database, args.out, args.run_results, args.schemas, args.receipt)
     except PublishRefused as exc:
         print(f"publish refused: {exc}")
         return 1

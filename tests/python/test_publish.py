@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from worlds import stamp_receipt
 
 from smallfirms import publish as pub
 
@@ -115,7 +116,8 @@ def write_run_results(path: Path, statuses: list[str]) -> Path:
         {"unique_id": f"model.project.node_{i}", "status": status}
         for i, status in enumerate(statuses)
     ]
-    document = {"metadata": {"generated_at": "2017-03-01T00:00:00Z"}, "results": results}
+    meta = {"generated_at": "2017-03-01T00:00:00Z", "invocation_id": f"inv-{path.stem}"}
+    document = {"metadata": meta, "results": results}
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
 
@@ -134,7 +136,17 @@ def paths(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-def run_cli(paths: dict[str, Path], run_results: Path) -> int:
+def publish_now(paths: dict[str, Path]) -> pub.Publication:
+    """publish() right after a clean build of the file as it is now (its receipt written)."""
+    stamp_receipt(paths["build"], paths["ok"])
+    return pub.publish(paths["build"], paths["out"], paths["ok"])
+
+
+def run_cli(paths: dict[str, Path], run_results: Path, stamp: bool = True) -> int:
+    """`smallfirms publish`; with stamp, after writing the receipt of a clean build of the file as
+    it is now, for these run results."""
+    if stamp and paths["build"].is_file() and run_results.is_file():
+        stamp_receipt(paths["build"], run_results)
     return pub.main(
         [
             "--database",
@@ -189,12 +201,12 @@ def test_publish_copies_every_table_and_view_of_the_schemas(paths, capsys):
 
 def test_open_reader_keeps_old_content_and_new_reader_sees_new_one(paths):
     make_build(paths["build"], version=1, orders=300, customers=30)
-    pub.publish(paths["build"], paths["out"], paths["ok"])
+    publish_now(paths)
     reader = Reader(paths["out"])
     try:
         assert reader.read() == expected_state(1, 300, 30)
         make_build(paths["build"], version=2, orders=450, customers=45)
-        pub.publish(paths["build"], paths["out"], paths["ok"])
+        publish_now(paths)
         assert reader.read() == expected_state(1, 300, 30)
     finally:
         reader.close()
@@ -205,7 +217,7 @@ def test_open_reader_keeps_old_content_and_new_reader_sees_new_one(paths):
 
 def test_new_readers_never_see_a_mix_during_republications(paths, tmp_path):
     make_build(paths["build"], version=1, orders=2000, customers=200)
-    pub.publish(paths["build"], paths["out"], paths["ok"])
+    publish_now(paths)
     stop = tmp_path / "stop"
     poller = subprocess.Popen(
         [sys.executable, "-c", READER, str(paths["out"]), "--poll", str(stop)],
@@ -217,7 +229,7 @@ def test_new_readers_never_see_a_mix_during_republications(paths, tmp_path):
         assert poller.stdout.readline().strip() == "ready"
         for version in range(2, 7):
             make_build(paths["build"], version, orders=2000 * version, customers=200 * version)
-            pub.publish(paths["build"], paths["out"], paths["ok"])
+            publish_now(paths)
             time.sleep(0.05)
     finally:
         stop.touch()
@@ -239,7 +251,7 @@ def test_new_readers_never_see_a_mix_during_republications(paths, tmp_path):
 
 def test_reader_of_the_published_file_does_not_lock_the_build_file(paths):
     make_build(paths["build"], version=1, orders=10, customers=1)
-    pub.publish(paths["build"], paths["out"], paths["ok"])
+    publish_now(paths)
     reader = Reader(paths["out"])
     try:
         # What dbt does next: open the build file read-write and (re)create a table.
@@ -283,7 +295,7 @@ def test_failed_build_is_refused_and_previous_publication_kept(paths, tmp_path, 
 
 def test_failure_during_the_copy_keeps_previous_publication(paths, capsys):
     make_build(paths["build"], version=1, orders=100, customers=10)
-    pub.publish(paths["build"], paths["out"], paths["ok"])
+    publish_now(paths)
     before = sha256(paths["out"])
     make_build(paths["build"], version=2, orders=200, customers=20)
     with duckdb.connect(str(paths["build"])) as con:
@@ -324,6 +336,7 @@ def test_command_line_exit_code(paths, tmp_path):
         text=True,
     )
     assert refused.returncode == 1 and refused.stdout.startswith("publish refused:")
+    stamp_receipt(paths["build"], paths["ok"])
     done = subprocess.run(
         [sys.executable, "-m", "smallfirms.publish", *args, "--run-results", str(paths["ok"])],
         capture_output=True,
@@ -331,3 +344,41 @@ def test_command_line_exit_code(paths, tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("Published 3 tables (12 rows)")
+
+
+def _published_once(paths, capsys) -> tuple[str, str]:
+    make_build(paths["build"], version=1, orders=100, customers=10)
+    assert run_cli(paths, paths["ok"]) == 0
+    capsys.readouterr()
+    return sha256(paths["out"]), sha256(paths["out"].parent / "_publication.json")
+
+
+def _refused_line(paths, capsys, run_results: Path, stamp: bool = False) -> str:
+    assert run_cli(paths, run_results, stamp=stamp) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("publish refused:"), out
+    return out
+
+
+def test_no_receipt_is_refused(paths, capsys):
+    before = _published_once(paths, capsys)
+    receipt = paths["build"].with_name(paths["build"].name + ".build.json")
+    receipt.unlink()  # what `smallfirms build` does first: a build killed later leaves none
+    assert "no receipt of a clean build" in _refused_line(paths, capsys, paths["ok"])
+    assert (sha256(paths["out"]), sha256(paths["out"].parent / "_publication.json")) == before
+
+
+def test_receipt_of_another_invocation_is_refused(paths, tmp_path, capsys):
+    before = _published_once(paths, capsys)
+    # Clean run results, but not those of the build that wrote the receipt.
+    other = write_run_results(tmp_path / "other.json", ["success"])
+    assert "another dbt invocation" in _refused_line(paths, capsys, other)
+    assert (sha256(paths["out"]), sha256(paths["out"].parent / "_publication.json")) == before
+
+
+def test_build_file_changed_after_the_receipt_is_refused(paths, capsys):
+    before = _published_once(paths, capsys)
+    # A later build (killed, or run without the wrapper) rewrote the file: the receipt is stale.
+    make_build(paths["build"], version=2, orders=300, customers=30)
+    assert "changed since the clean build" in _refused_line(paths, capsys, paths["ok"])
+    assert (sha256(paths["out"]), sha256(paths["out"].parent / "_publication.json")) == before

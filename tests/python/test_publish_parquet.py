@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from worlds import stamp_receipt
 
 from smallfirms import publish as pub
 
@@ -33,7 +34,15 @@ def _build(path: Path, tables: dict[str, int]) -> None:
 
 def _run(tmp_path: Path, parquet: Path) -> int:
     results = tmp_path / "run_results.json"
-    results.write_text(json.dumps({"results": [{"unique_id": "model.p.a", "status": "success"}]}))
+    results.write_text(
+        json.dumps(
+            {
+                "metadata": {"invocation_id": "inv-parquet"},
+                "results": [{"unique_id": "model.p.a", "status": "success"}],
+            }
+        )
+    )
+    stamp_receipt(tmp_path / "build.duckdb", results)
     return pub.main(
         [
             "--database",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,3 +53,22 @@ def dbt_build(raw: Path, database: Path, work: Path, *args: str) -> Run:
 def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def stamp_receipt(database: Path, run_results: Path) -> Path:
+    """The receipt `smallfirms build` leaves after a clean build, for tests that make their build
+    file with duckdb directly: it names the invocation of run_results and the file as it is now."""
+    from smallfirms.build import file_state, receipt_path
+
+    meta = json.loads(run_results.read_text(encoding="utf-8")).get("metadata") or {}
+    document = {
+        "build_id": "test",
+        "invocation_id": meta.get("invocation_id"),
+        "database": str(database.resolve()),
+        "run_results": str(run_results.resolve()),
+        "finished_at": "2017-03-01T00:00:00+00:00",
+        "files": file_state(database),
+    }
+    path = receipt_path(database)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path

@@ -71,6 +71,7 @@ def write_table(
     table = pa.table(arrays)
     con.register("src", table)
     options = CSV_OPTIONS if fmt == "csv" else "FORMAT parquet"
-    con.execute(f"COPY (SELECT {', '.join(selects)} FROM src) TO '{path}' ({options})")
+    target = str(path).replace("'", "''")  # any folder name: a quote in it is doubled
+    con.execute(f"COPY (SELECT {', '.join(selects)} FROM src) TO '{target}' ({options})")
     con.unregister("src")
     return table.num_rows
