@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from smallfirms.project import duckdb_file_literal
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HIRES_FILE = "hire_declarations.csv"
 FACT_MODEL = "base_dpae__hire_declarations"
@@ -155,7 +157,7 @@ def hold_back_last_day(raw: Path, held: Path) -> dict:
     file order kept, into ``held`` (no header): one day's delivery, appended later."""
     path = raw / HIRES_FILE
     with duckdb.connect() as con:
-        reader = f"read_csv({_quoted(path)}, header = true, all_varchar = true)"
+        reader = f"read_csv({duckdb_file_literal(path)}, header = true, all_varchar = true)"
         (day,) = con.execute(
             f"with daily as (select left(date_declaration, 10) as d, count(*) as n from {reader}"
             " group by 1), typical as (select median(n) as m from daily)"
@@ -171,7 +173,7 @@ def hold_back_last_day(raw: Path, held: Path) -> dict:
             f" to {_quoted(held)} (header false)"
         )
         (rows,) = con.execute(
-            f"select count(*) from read_csv({_quoted(held)}, header = false)"
+            f"select count(*) from read_csv({duckdb_file_literal(held)}, header = false)"
         ).fetchone()
     kept.replace(path)
     return {"day": day, "rows": int(rows)}

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from smallfirms import contract
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RECEIPT_SUFFIX = ".build.json"
 # dbt copies the variables named DBT_ENV_CUSTOM_ENV_<NAME> into the metadata of its artifacts
@@ -40,19 +42,9 @@ BUILD_ID_NAME = "SMALLFIRMS_BUILD_ID"
 BUILD_ID_ENV = "DBT_ENV_CUSTOM_ENV_" + BUILD_ID_NAME
 BLOCKING_STATUSES = frozenset({"error", "fail", "runtime error"})
 
-# A NIR as it may appear in a raw file: sex digit, year, month, department (2A/2B in Corsica),
-# commune, order and key, 15 characters, written in one piece, with one space between each
-# group, or with one space before the key. The shape, not the validity: a wrong key is as
-# personal as a right one.
-_GROUPS = [
-    r"[12]",
-    r"[0-9]{2}",
-    r"[0-9]{2}",
-    r"(?:[0-9]{2}|2[AaBb])",
-    r"[0-9]{3}",
-    r"[0-9]{3}",
-    r"[0-9]{2}",
-]
+# A NIR as it may appear in a raw file (groups of smallfirms.contract): 15 characters written in
+# one piece, with one space between each group, or with one space before the key.
+_GROUPS = contract.NIR_GROUPS
 # Not inside a longer word or number (a duration such as 0.190812345678901, a timestamp such as
 # 1796642272.67193 are no NIR), but right after the escaped line break or tab of a JSON string.
 _WRITINGS = ["".join(_GROUPS), " ".join(_GROUPS), "".join(_GROUPS[:-1]) + " " + _GROUPS[-1]]

@@ -51,11 +51,22 @@ TYPE_SHAPES: dict[str, str | None] = {
     "boolean": "true|false",
 }
 TYPES = tuple(TYPE_SHAPES)
-# A NIR as a token anywhere in a text (spaces removed): 13 characters (sex, year, month,
-# department or 2A/2B, commune, order), an optional 2-digit key, no digit right before or after.
-# Whatever the column, such a value is masked in rejected_rows and in build logs; a 14-digit SIRET
-# does not match.
-NIR_TOKEN = "(.*[^0-9])?[12][0-9]{4}([0-9]{2}|2[ABab])[0-9]{6}([0-9]{2})?([^0-9].*)?"
+# A NIR's groups: sex, year, month, department (2A/2B in Corsica), commune, order, key. The shape,
+# not the validity (a wrong key is as personal as a right one); the build's log redaction reads
+# them too (smallfirms.build).
+NIR_GROUPS = (
+    "[12]",
+    "[0-9]{2}",
+    "[0-9]{2}",
+    "([0-9]{2}|2[ABab])",
+    "[0-9]{3}",
+    "[0-9]{3}",
+    "[0-9]{2}",
+)
+# A NIR as a token anywhere in a text (spaces removed): its first 13 characters, an optional key,
+# no digit right before or after. Whatever the column, such a value is masked in rejected_rows; a
+# 14-digit SIRET does not match.
+NIR_TOKEN = "(.*[^0-9])?" + "".join(NIR_GROUPS[:-1]) + f"({NIR_GROUPS[-1]})?([^0-9].*)?"
 CHECKS = (
     "identifier",
     "pattern",

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smallfirms import contract
+from smallfirms.project import duckdb_file_literal
 
 SCHEMA = "raw"
 ROW_NUMBER_COLUMN = "_raw_line"
@@ -85,8 +86,7 @@ def parquet_as_csv(path: Path, out: Path, table: contract.Table) -> list[str]:
     DuckDB raw views do, macro duckdb__parquet_as_contract_text)."""
     import duckdb
 
-    source = str(path).replace("'", "''")
-    reader = f"read_parquet('{source}')"
+    reader = f"read_parquet({duckdb_file_literal(path)})"
     with duckdb.connect() as con:
         described = con.execute(f"describe select * from {reader}").fetchall()
         fields = [parquet_field(name, kind, table) for name, kind, *_ in described]

@@ -32,3 +32,11 @@ def calendar() -> dict[str, tuple[date, date]]:
             )
             for row in csv.DictReader(handle)
         }
+
+
+def duckdb_file_literal(path: Path) -> str:
+    """A file path as a SQL string literal DuckDB's readers (read_csv, read_parquet, glob) match
+    literally: they read a path as a pattern, so [, * and ? become one-character classes (as the
+    macro duckdb_literal_path does), and a quote is doubled."""
+    text = str(path).replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")
+    return "'" + text.replace("'", "''") + "'"

@@ -44,6 +44,7 @@ import duckdb
 import pandas as pd
 
 from smallfirms import contract
+from smallfirms.project import duckdb_file_literal
 
 DEFAULT_SAMPLE_ROWS = 2_000_000
 DOCS_SITE = "local_site"
@@ -321,12 +322,12 @@ def raw_file(raw_dir: Path, table: str) -> tuple[Path | None, str]:
     csv_path, parquet_path = raw_dir / f"{table}.csv", raw_dir / f"{table}.parquet"
     if csv_path.exists():
         reader = (
-            f"read_csv('{csv_path}', header = true, all_varchar = true, delim = ',', "
-            "quote = '\"', escape = '\"')"
+            f"read_csv({duckdb_file_literal(csv_path)}, header = true, all_varchar = true, "
+            "delim = ',', quote = '\"', escape = '\"')"
         )
         return csv_path, reader
     if parquet_path.exists():
-        return parquet_path, f"read_parquet('{parquet_path}')"
+        return parquet_path, f"read_parquet({duckdb_file_literal(parquet_path)})"
     return None, ""
 
 
