@@ -75,3 +75,13 @@ quarantined as (
     from first_broken_rule
 )
 {%- endmacro %}
+
+{#- The columns every base model keeps from quarantine() beside its own: where the row came from and
+    its verdict (NULL rule = valid row). -#}
+{% macro quarantine_verdict() -%}
+    raw_line,
+    raw_key,
+    rejection_rule,
+    rejection_column,
+    bad_value
+{%- endmacro %}

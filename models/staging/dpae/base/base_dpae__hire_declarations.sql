@@ -96,9 +96,5 @@ select
     nature_contrat,
     date_fin_contrat__value as contract_end_date,
     date_declaration__value as declared_at,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

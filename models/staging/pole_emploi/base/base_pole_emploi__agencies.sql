@@ -25,9 +25,5 @@ select
     code_region,
     type_territoire,
     code_agglomeration,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

@@ -21,9 +21,5 @@ select
     nom_commune,
     code_departement,
     code_agence,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

@@ -25,9 +25,5 @@ select
     conseiller_id,
     date_action__value as action_date,
     type_action,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

@@ -31,9 +31,5 @@ select
     date_publication__value as published_date,
     date_cloture__value as closed_date,
     motif_cloture,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

@@ -34,9 +34,5 @@ select
     is_rsa__value as is_rsa,
     is_boeth__value as is_boeth,
     is_qpv__value as is_qpv,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

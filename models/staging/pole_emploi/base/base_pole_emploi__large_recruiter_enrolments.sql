@@ -21,9 +21,5 @@ select
     siren,
     code_region,
     date_inscription__value as enrolment_date,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

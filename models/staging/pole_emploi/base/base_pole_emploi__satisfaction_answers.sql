@@ -21,9 +21,5 @@ select
     siret,
     date_reponse__value as answer_date,
     reponse,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

@@ -29,9 +29,5 @@ select
     code_commune,
     date_creation__value as created_date,
     date_fermeture__value as closed_date,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined

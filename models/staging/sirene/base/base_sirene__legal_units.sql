@@ -23,9 +23,5 @@ select
     tranche_effectifs_ul,
     categorie_entreprise,
     date_creation__value as created_date,
-    raw_line,
-    raw_key,
-    rejection_rule,
-    rejection_column,
-    bad_value
+    {{ quarantine_verdict() }}
 from quarantined
