@@ -23,6 +23,7 @@ from worlds import dbt_build, generate
 from worlds import query as _query
 
 from smallfirms import contract
+from smallfirms.build import NIR_PATTERN, is_text_artifact
 
 QUARANTINE = ["--select", "+path:models/staging", "+rejected_rows"]
 QUARANTINE += ["--indirect-selection", "cautious", "--quiet"]
@@ -210,6 +211,20 @@ def test_no_nir_in_rejected_rows(planted):
         "select source_table, raw_line from marts.rejected_rows where bad_value = '<masked>'",
     )
     assert shifted <= set(masked)
+
+
+def test_no_nir_of_the_world_in_output_logs_or_target(planted):
+    raw, _, built, _ = planted
+    nirs = {nir.replace(" ", "") for nir in SHIFTED_NIRS.values()}
+    for name in ("jobseeker_spells", "hire_declarations"):
+        frame = pd.read_csv(raw / f"{name}.csv", dtype=str, usecols=["nir"])
+        nirs |= set(frame["nir"].dropna())
+    texts = [built.output]
+    for folder in (raw.parent / "logs", raw.parent / "target"):
+        files = [f for f in folder.rglob("*") if f.is_file() and is_text_artifact(f)]
+        texts += [f.read_text(errors="replace") for f in files]
+    found = {m.group(0).replace(" ", "") for text in texts for m in NIR_PATTERN.finditer(text)}
+    assert found & nirs == set()
 
 
 def test_pandas_parquet_reads_as_its_csv(clean: Path, tmp_path: Path):
