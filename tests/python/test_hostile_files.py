@@ -10,6 +10,7 @@ line limit the pre-flight check enforces.
 from __future__ import annotations
 
 import csv
+import gzip
 import os
 import subprocess
 import sys
@@ -471,3 +472,33 @@ def test_line_limit_is_duckdbs(tmp_path: Path, extra: int):
         ]
     else:
         assert report.errors == []
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda data: data.decode("utf-8").encode("utf-16"), id="utf16"),
+        pytest.param(lambda data: data.decode("utf-8").encode("latin-1", "replace"), id="latin1"),
+        pytest.param(gzip.compress, id="gzip_named_csv"),
+    ],
+)
+def test_file_not_in_utf8(raw: Path, nirs: set[str], encode: Callable[[bytes], bytes]):
+    data = (raw / "communes.csv").read_bytes().replace(b"\n", " é\n".encode(), 1)
+    path = _replace(raw, "communes.csv", encode(data))
+    done = _preflight(raw)
+    output = done.stdout + done.stderr
+    errors = [line for line in output.splitlines() if line.startswith("preflight error:")]
+    assert done.returncode == 1 and len(errors) == 1, output
+    assert errors[0].startswith(f"preflight error: {path}: file-level error, not UTF-8 ("), output
+    assert "Traceback" not in output and _nirs_in(output, nirs) == set()
+
+
+def test_reordered_columns_pass(raw: Path):
+    path = raw / HIRES
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row[::-1] for row in csv.reader(handle)]
+    path.unlink()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    done = _preflight(raw)
+    assert done.returncode == 0, done.stdout + done.stderr

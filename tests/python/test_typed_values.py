@@ -142,6 +142,40 @@ def _plant(raw: Path) -> list[Planted]:
     return planted
 
 
+# Texts that look like code or are very long: staged verbatim (legal_units.denomination has no
+# rule), never run, never stopping the build. The last rows of the file, which no plant uses.
+ODD_TEXTS = [
+    "'); drop table raw.communes; --",
+    "{{ exceptions.raise_compiler_error('jinja ran') }} {% do run_query('drop schema raw') %}",
+    "A" * 1_000_000,
+]
+
+
+# The 1 MB text is over the csv module's default field limit (128 KiB), not DuckDB's.
+csv.field_size_limit(2_000_000)
+
+
+def _plant_odd_texts(raw: Path) -> dict[str, str]:
+    """Odd texts as the denominations of the last legal units; returns {siren: text}. The columns
+    of communes.csv are then written in reverse order (the header names them)."""
+    path = raw / "legal_units.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    siren, name = rows[0].index("siren"), rows[0].index("denomination")
+    planted = {}
+    for row, text in zip(rows[-len(ODD_TEXTS) :], ODD_TEXTS, strict=True):
+        row[name] = text
+        planted[row[siren]] = text
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    path = raw / "communes.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row[::-1] for row in csv.reader(handle)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return planted
+
+
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raw = tmp_path_factory.mktemp("typed-clean") / "raw"
@@ -155,13 +189,14 @@ def planted(clean: Path, tmp_path_factory: pytest.TempPathFactory):
     raw = work / "raw"
     shutil.copytree(clean, raw)
     planted = _plant(raw)
+    odd = _plant_odd_texts(raw)
     database = work / "warehouse.duckdb"
     built = dbt_build(raw, database, work, *QUARANTINE, "--vars", SHARES)
-    return raw, database, built, planted
+    return raw, database, built, planted, odd
 
 
 def test_the_plan_covers_every_typed_column(planted):
-    _, _, _, rows = planted
+    _, _, _, rows, _ = planted
     typed = {
         (t.name, c.name) for t in contract.tables().values() for c in t.columns if c.type != "text"
     }
@@ -170,7 +205,7 @@ def test_the_plan_covers_every_typed_column(planted):
 
 
 def test_typed_values_are_quarantined_not_fatal(planted):
-    _, database, built, rows = planted
+    _, database, built, rows, _ = planted
     assert built.returncode == 0, built.output[-3000:]
     found = {
         (table, line): (rule, column)
@@ -185,7 +220,7 @@ def test_typed_values_are_quarantined_not_fatal(planted):
 
 
 def test_every_raw_row_is_staged_or_rejected(planted):
-    raw, database, _, _ = planted
+    raw, database, _, _, _ = planted
     for table in contract.tables().values():
         with (raw / f"{table.name}.csv").open(encoding="utf-8", newline="") as handle:
             n_raw = sum(1 for _ in csv.reader(handle)) - 1
@@ -200,7 +235,7 @@ def test_every_raw_row_is_staged_or_rejected(planted):
 
 
 def test_no_nir_in_rejected_rows(planted):
-    _, database, _, rows = planted
+    _, database, _, rows, _ = planted
     values = _query(database, "select raw_key, bad_value from marts.rejected_rows")
     token = re.compile(contract.NIR_TOKEN)
     leaked = [v for pair in values for v in pair if v and token.fullmatch(v.replace(" ", ""))]
@@ -214,7 +249,7 @@ def test_no_nir_in_rejected_rows(planted):
 
 
 def test_no_nir_of_the_world_in_output_logs_or_target(planted):
-    raw, _, built, _ = planted
+    raw, _, built, _, _ = planted
     nirs = {nir.replace(" ", "") for nir in SHIFTED_NIRS.values()}
     for name in ("jobseeker_spells", "hire_declarations"):
         frame = pd.read_csv(raw / f"{name}.csv", dtype=str, usecols=["nir"])
@@ -225,6 +260,14 @@ def test_no_nir_of_the_world_in_output_logs_or_target(planted):
         texts += [f.read_text(errors="replace") for f in files]
     found = {m.group(0).replace(" ", "") for text in texts for m in NIR_PATTERN.finditer(text)}
     assert found & nirs == set()
+
+
+def test_odd_texts_are_staged_verbatim(planted):
+    _, database, built, _, odd = planted
+    assert built.returncode == 0, built.output[-3000:]
+    sql = "select siren, denomination from staging.stg_sirene__legal_units where siren in (?, ?, ?)"
+    assert dict(_query(database, sql, list(odd))) == odd
+    assert _query(database, "select count(*) from staging.stg_pole_emploi__communes")[0][0] > 0
 
 
 def test_pandas_parquet_reads_as_its_csv(clean: Path, tmp_path: Path):
