@@ -1,5 +1,6 @@
-{#- The rejected rows of one base model, in the shape of marts.rejected_rows. -#}
-{% macro rejected_rows_of(base_model, source_table) -%}
+{#- The rejected rows of one raw file (its base model, base_<source>__<table>), in the shape of
+    marts.rejected_rows. -#}
+{% macro rejected_rows_of(source_table) -%}
     select
         '{{ source_table }}' as source_table,
         raw_key,
@@ -8,6 +9,6 @@
         rejection_column as column_name,
         bad_value,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ api.Column.translate_type('timestamp') }}) as detected_at
-    from {{ ref(base_model) }}
+    from {{ ref('base_' ~ contract_of(source_table).source ~ '__' ~ source_table) }}
     where rejection_rule is not null
 {%- endmacro %}

@@ -40,6 +40,7 @@ RECEIPT_SUFFIX = ".build.json"
 # (run_results.json: metadata.env.<NAME>): the build id travels to the run results that way.
 BUILD_ID_NAME = "SMALLFIRMS_BUILD_ID"
 BUILD_ID_ENV = "DBT_ENV_CUSTOM_ENV_" + BUILD_ID_NAME
+# dbt statuses that mean a build is not clean, nor fit to publish (run, test and freshness results).
 BLOCKING_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 # A NIR as it may appear in a raw file (groups of smallfirms.contract): 15 characters written in

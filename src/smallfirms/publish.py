@@ -36,10 +36,8 @@ from pathlib import Path
 
 import duckdb
 
-from smallfirms.build import file_state, receipt_path
+from smallfirms.build import BLOCKING_STATUSES, file_state, receipt_path
 
-# dbt statuses that mean the build is not fit to publish (run, test and freshness results).
-BLOCKING_STATUSES: frozenset[str] = frozenset({"error", "fail", "runtime error"})
 METADATA_NAME = "_publication.json"
 # Catalog alias of the new file inside the publishing connection.
 TARGET_ALIAS = "__publication"

@@ -4,12 +4,10 @@ column; staging and intermediate models are not public; exposures point at publi
 
 Each test names the offending models, so a failure says what to fix."""
 
-import json
-import os
 from pathlib import Path
 
 import pytest
-from worlds import DBT, PROJECT_DIR, run
+from worlds import PROJECT_DIR, parse_manifest
 
 GRAIN_OPENING = "One row per"
 # What the docs site's front page must explain (issue 7).
@@ -26,20 +24,7 @@ OVERVIEW_TOPICS = [
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The manifest of a fresh `dbt parse`, written under a temporary folder of its own."""
-    work = tmp_path_factory.mktemp("governance")
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        # Parsing opens no database; this keeps any path the profile reads away from real ones.
-        "DUCKDB_PATH": str(work / "parse.duckdb"),
-    }
-    target = work / "target"
-    done = run(
-        [str(DBT), "parse", "--target-path", str(target), "--log-path", str(work / "logs")], env
-    )
-    assert done.returncode == 0, done.output[-3000:]
-    return json.loads((target / "manifest.json").read_text())
+    return parse_manifest(tmp_path_factory.mktemp("governance"))
 
 
 def models_of(manifest: dict, layer: str) -> dict[str, dict]:

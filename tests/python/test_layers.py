@@ -7,13 +7,11 @@ fct_chained_views_dependencies).
 Seeds are reference tables below every layer: any model may read them. Each test names the offending
 edges, so a failure says what to fix."""
 
-import json
-import os
 from functools import cache
 from pathlib import Path
 
 import pytest
-from worlds import DBT, PROJECT_DIR, run
+from worlds import parse_manifest
 
 # Lower first; a model reads its own layer or a lower one.
 LAYER_RANK = {"source": 0, "seed": 0, "staging": 1, "intermediate": 2, "marts": 3, "semantic": 4}
@@ -23,21 +21,7 @@ MAX_CHAINED_VIEWS = 5
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The manifest of a fresh `dbt parse` on DuckDB (where intermediate models are views)."""
-    work = tmp_path_factory.mktemp("layers")
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DBT_TARGET": "duckdb",
-        # Parsing opens no database; this keeps any path the profile reads away from real ones.
-        "DUCKDB_PATH": str(work / "parse.duckdb"),
-    }
-    target = work / "target"
-    done = run(
-        [str(DBT), "parse", "--target-path", str(target), "--log-path", str(work / "logs")], env
-    )
-    assert done.returncode == 0, done.output[-3000:]
-    return json.loads((target / "manifest.json").read_text())
+    return parse_manifest(tmp_path_factory.mktemp("layers"))
 
 
 def layer_of(manifest: dict, unique_id: str) -> str:

@@ -50,6 +50,24 @@ def dbt_build(raw: Path, database: Path, work: Path, *args: str) -> Run:
     return run(cmd + ["--log-path", str(work / "logs"), *args], env)
 
 
+def parse_manifest(work: Path) -> dict:
+    """The manifest of a fresh `dbt parse` on DuckDB, with target and logs under ``work``."""
+    env = {
+        **os.environ,
+        "DBT_PROJECT_DIR": str(PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_TARGET": "duckdb",
+        # Parsing opens no database; this keeps any path the profile reads away from real ones.
+        "DUCKDB_PATH": str(work / "parse.duckdb"),
+    }
+    target = work / "target"
+    done = run(
+        [str(DBT), "parse", "--target-path", str(target), "--log-path", str(work / "logs")], env
+    )
+    assert done.returncode == 0, done.output[-3000:]
+    return json.loads((target / "manifest.json").read_text())
+
+
 def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
