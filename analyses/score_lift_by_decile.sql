@@ -1,4 +1,5 @@
--- Question: does the hiring-potential score put the firms that go on to hire at the top?
+-- Question: does the shipped hiring-potential score (expected hires over the next six months)
+-- put the firms that go on to hire at the top?
 -- Returns the firms of one small-firm cohort in tenths of the score (decile 1 = highest scores,
 -- ties to the smallest SIRET), with the counted hires they made in the pilot period: each tenth's
 -- share of the hires, its share of the firms and their ratio, the lift (1 = no better than
@@ -29,9 +30,9 @@ scored as (
         outcomes.unit_id as siret,
         outcomes.hires,
         outcomes.any_hire,
-        targeting.hiring_potential_score,
+        targeting.expected_hires_next_6_months as hiring_potential_score,
         ntile({{ n_tiles }}) over (
-            order by targeting.hiring_potential_score desc, outcomes.unit_id asc
+            order by targeting.expected_hires_next_6_months desc, outcomes.unit_id asc
         ) as score_tile
     from outcomes
     inner join targeting on outcomes.unit_id = targeting.siret

@@ -1,6 +1,7 @@
 -- Question: whom should one agency's counsellors call first, and why?
--- Returns the agency's prospects in call order (priority prospects, then hiring-potential score,
--- then SIRET), with what comparable firms hire and the reason in French.
+-- Returns the agency's prospects in call order (expected hires over the next six months, then
+-- SIRET), whether the list at capacity reaches them, what comparable firms hire and the reason in
+-- French.
 -- Reads: prospect_targeting (firm-level: staff only).
 -- Parameters: agency (code_agence), list_length (how many prospects to show).
 {% set agency = '54011' %}
@@ -22,6 +23,8 @@ agency_prospects as (
         expected_lookback_hires,
         hiring_gap,
         hiring_potential_score,
+        expected_hires_next_6_months,
+        is_on_call_list,
         sector_hiring_rate,
         region_rate_threshold,
         targeting_reason

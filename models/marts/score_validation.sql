@@ -1,7 +1,8 @@
--- Capture curves of four rankings of the eligible small firms of non-pilot agencies: the share of
--- first-pilot-half-year hires made by the top 10 %, 20 %, … 100 % of each list, per population.
--- The curve's step is var `validation_top_share`; `random` averages var `validation_random_draws`
--- seeded orders.
+-- Capture curves: per ranking method × validation population, the share of first-pilot-half-year
+-- hires made by the top 10 %, 20 %, … 100 % of each list (step: var `validation_top_share`). Tied
+-- firms share the cut: the top k firms take every tie group above the cut and, from the group the
+-- cut splits, its hires pro rata (the expectation over random orders of the ties). So `random`,
+-- which ties every firm, is exactly the diagonal. `agency_lists` cuts each agency's list apart.
 {%- set top_share = var('validation_top_share') | float %}
 {%- set steps = (1 / top_share) | round | int %}
 {%- if steps < 1 or (steps * top_share - 1) | abs > 1e-9 %}
@@ -9,130 +10,72 @@
 {%- endif %}
 with
 
-populations as (
-    select * from {{ ref('int_score_validation_ranked_firms') }}
+tie_groups as (
+    select * from {{ ref('int_score_validation_tie_groups') }}
+    where list_kind = 'curve'
 ),
 
-draws as (
-    select cast(generated_number as integer) as draw
-    from ({{ dbt.generate_series(var('validation_random_draws') | int) }}) as series
+lists as (
+    select distinct
+        population,
+        method,
+        list_key,
+        n_list_firms,
+        list_hires
+    from tie_groups
 ),
 
 top_shares as (
     -- by step number, so that the top size is computed from integers (0.3 × 100 is not 30 in floats)
-    select
-        cast(generated_number as integer) as step,
-        cast(generated_number as {{ type_double() }}) / {{ steps }} as top_share
+    select cast(generated_number as integer) as step
     from ({{ dbt.generate_series(steps) }}) as series
 ),
 
-rankings as (
+cuts as (
     select
-        population,
-        'prospect_score' as method,  -- noqa: RF04
-        0 as draw,
-        siret,
-        truth_hires,
-        cast(prospect_score as {{ type_double() }}) as ranking_value,
-        cast(null as {{ dbt.type_string() }}) as ranking_key
-    from populations
-    union all
-    select
-        population,
-        'sector_rate' as method,  -- noqa: RF04
-        0 as draw,
-        siret,
-        truth_hires,
-        cast(sector_rate as {{ type_double() }}) as ranking_value,
-        cast(null as {{ dbt.type_string() }}) as ranking_key
-    from populations
-    union all
-    select
-        population,
-        'lbb_style' as method,  -- noqa: RF04
-        0 as draw,
-        siret,
-        truth_hires,
-        cast(lbb_style as {{ type_double() }}) as ranking_value,
-        cast(null as {{ dbt.type_string() }}) as ranking_key
-    from populations
-    union all
-    -- a seeded random order: the hash of the seed, the draw number and the firm
-    select
-        populations.population,
-        'random' as method,  -- noqa: RF04
-        draws.draw,
-        populations.siret,
-        populations.truth_hires,
-        cast(0 as {{ type_double() }}) as ranking_value,
-        {{ dbt.hash(dbt.concat([
-            "'" ~ var('validation_random_seed') ~ "-'",
-            dbt.cast('draws.draw', dbt.type_string()),
-            "'-'",
-            'populations.siret',
-        ])) }} as ranking_key
-    from populations
-    cross join draws
+        lists.population,
+        lists.method,
+        lists.list_key,
+        lists.n_list_firms,
+        lists.list_hires,
+        top_shares.step,
+        cast(ceiling(cast(top_shares.step * lists.n_list_firms as {{ type_double() }}) / {{ steps }}) as bigint)
+            as n_top_firms
+    from lists
+    cross join top_shares
 ),
 
-ranked as (
+captured as (
     select
-        population,
-        method,
-        draw,
-        truth_hires,
-        row_number() over (
-            partition by population, method, draw
-            order by ranking_value desc, ranking_key asc, siret asc
-        ) as list_position,
-        count(*) over (partition by population, method, draw) as n_firms,
-        sum(truth_hires) over (partition by population, method, draw) as total_hires,
-        sum(truth_hires) over (
-            partition by population, method, draw
-            order by ranking_value desc, ranking_key asc, siret asc
-            rows between unbounded preceding and current row
-        ) as cumulative_hires
-    from rankings
-),
-
-curve_points as (
-    select
-        ranked.population,
-        ranked.method,
-        ranked.draw,
-        top_shares.top_share,
-        ranked.n_firms,
-        ranked.list_position as n_top_firms,
-        ranked.cumulative_hires / nullif(ranked.total_hires, 0) as hires_captured_share
-    from ranked
-    inner join top_shares
-        on ranked.list_position = cast(
-            ceiling(cast(top_shares.step * ranked.n_firms as {{ type_double() }}) / {{ steps }}) as bigint
-        )
-),
-
-averaged as (
-    select
-        method,
-        population,
-        top_share,
-        max(n_firms) as n_firms,
-        max(n_top_firms) as n_top_firms,
-        -- random: the average over the seeded draws; the other methods have one draw
-        avg(hires_captured_share) as hires_captured_share
-    from curve_points
-    group by method, population, top_share
+        cuts.population,
+        cuts.method,
+        cuts.step,
+        cuts.n_list_firms,
+        cuts.n_top_firms,
+        cuts.list_hires,
+        tie_groups.hires_before
+        + (cuts.n_top_firms - tie_groups.firms_before) * tie_groups.group_hires
+        / cast(tie_groups.group_firms as {{ type_double() }}) as top_hires
+    from cuts
+    inner join tie_groups
+        on
+            cuts.population = tie_groups.population
+            and cuts.method = tie_groups.method
+            and cuts.list_key = tie_groups.list_key
+            and cuts.n_top_firms > tie_groups.firms_before
+            and cuts.n_top_firms <= tie_groups.firms_before + tie_groups.group_firms
 ),
 
 final as (
     select
         method,
         population,
-        cast(top_share as {{ type_double() }}) as top_share,
-        cast(n_firms as bigint) as n_firms,
-        cast(n_top_firms as bigint) as n_top_firms,
-        cast(hires_captured_share as {{ type_double() }}) as hires_captured_share
-    from averaged
+        cast(cast(step as {{ type_double() }}) / {{ steps }} as {{ type_double() }}) as top_share,
+        cast(sum(n_list_firms) as bigint) as n_firms,
+        cast(sum(n_top_firms) as bigint) as n_top_firms,
+        cast(sum(top_hires) / nullif(sum(list_hires), 0) as {{ type_double() }}) as hires_captured_share
+    from captured
+    group by method, population, step
 )
 
 select * from final

@@ -628,9 +628,10 @@ def section_score_validation(con: duckdb.DuckDBPyConnection) -> str:
         return _missing("score_validation")
     rows = _rows(con, "select * from marts.score_validation order by population, method, top_share")
     colours = {
-        "prospect_score": PILOT_COLOUR,
+        "shipped_score": PILOT_COLOUR,
+        "lbb": "#2b8a3e",
+        "lbb_extended": "#8ce99a",
         "sector_rate": CONTROL_COLOUR,
-        "lbb_style": "#2b8a3e",
         "random": OTHER_COLOUR,
     }
     figure, axes = plt.subplots(1, 2, figsize=(9, 3))
@@ -647,25 +648,41 @@ def section_score_validation(con: duckdb.DuckDBPyConnection) -> str:
         axis.set_title(f"Capture curve, {population}", fontsize=9)
         axis.set_xlabel("top share of the list")
         axis.legend(fontsize=7)
-    top = [r for r in rows if abs(r["top_share"] - TOP_SHARE) < 1e-9]
+    summary = []
+    if _has(con, "score_validation_summary", "hires_per_call", "predicted_observed_ratio"):
+        summary = _rows(
+            con,
+            "select * from marts.score_validation_summary "
+            "order by population, top_decile_capture desc, method",
+        )
     table = _table(
-        ["population", "method", "firms", f"hires captured by the top {percent_label(TOP_SHARE)}"],
+        [
+            "population",
+            "method",
+            "firms",
+            f"hires captured by the top {percent_label(TOP_SHARE)}",
+            "hires per call at capacity",
+            "predicted / observed",
+        ],
         [
             [
                 str(r["population"]),
                 str(r["method"]),
                 fmt(r["n_firms"]),
-                share(r["hires_captured_share"]),
+                share(r["top_decile_capture"]),
+                fmt_plain(r["hires_per_call"], 2),
+                fmt_plain(r["predicted_observed_ratio"], 2),
             ]
-            for r in top
+            for r in summary
         ],
-        numeric={2, 3},
+        numeric={2, 3, 4, 5},
     )
     text = (
         "<h2>Score validation</h2><p>Share of the first pilot half-year's hires "
         f"({month_span(calendar()['pilot_half_year_1'])}) made by the top of each ranking, "
-        "eligible small firms of non-pilot agencies. A synthetic world shows the mechanism, not "
-        "the real-world gain.</p>"
+        "eligible small firms of non-pilot agencies; at capacity, each agency calls its first "
+        f"{project_vars()['calls_per_agency']} firms of the population. A synthetic world shows "
+        "the mechanism, not the real-world gain.</p>"
     )
     return text + _svg(figure) + table
 

@@ -19,7 +19,8 @@ EXPECTED: dict[str, set[str]] = {
         "rank_in_agency",
         "siret",
         "is_priority_prospect",
-        "hiring_potential_score",
+        "expected_hires_next_6_months",
+        "is_on_call_list",
         "targeting_reason",
     },
     "sector_hiring_rates_of_a_region": {

@@ -23,11 +23,20 @@ DUCKDB_ONLY_MARTS = {
     "eval_design",
     "eval_effects",
     "eval_event_study",
+    "score_calibration",
     "score_validation",
     "score_validation_summary",
 }
 # Set when the row is written, so it differs between any two builds.
 BUILD_TIME_COLUMNS = {"detected_at"}
+# Read from the shipped score, a Python model: NULL on Spark, and the call order falls back to the
+# version-1 score there (prospect_targeting, README, other engines).
+SHIPPED_SCORE_COLUMNS = {
+    "expected_hires_next_6_months",
+    "rank_in_agency",
+    "is_on_call_list",
+    "targeting_reason",
+}
 TOLERANCE = 1e-9
 
 
@@ -135,8 +144,11 @@ COMPARED_MARTS = sorted(
 
 @pytest.mark.parametrize("table", COMPARED_MARTS)
 def test_mart_is_the_same_on_both_engines(con, table):
-    duck = read_duckdb(con, "marts", table).drop(columns=list(BUILD_TIME_COLUMNS), errors="ignore")
-    spark = read_spark(con, "marts", table).drop(columns=list(BUILD_TIME_COLUMNS), errors="ignore")
+    skipped = list(
+        BUILD_TIME_COLUMNS | (SHIPPED_SCORE_COLUMNS if table == "prospect_targeting" else set())
+    )
+    duck = read_duckdb(con, "marts", table).drop(columns=skipped, errors="ignore")
+    spark = read_spark(con, "marts", table).drop(columns=skipped, errors="ignore")
     assert len(duck) > 0 or table == "rejected_rows", f"{table} is empty on DuckDB"
     assert differences(duck, spark) == []
 

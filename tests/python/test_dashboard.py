@@ -223,7 +223,7 @@ def test_targeting_page_lists_the_prospects_of_an_agency(page, marts):
         "order by count(*) desc, code_agence limit 1"
     ).fetchone()
     first_siret, first_score = marts.execute(
-        "select siret, hiring_potential_score from marts.prospect_targeting "
+        "select siret, expected_hires_next_6_months from marts.prospect_targeting "
         "where code_agence = ? and rank_in_agency = 1",
         [agency],
     ).fetchone()
@@ -239,7 +239,7 @@ def test_targeting_page_lists_the_prospects_of_an_agency(page, marts):
     assert _items(charts[0], "mark-rect") == bars
     first = tables[0][0]
     assert (first["rank in agency"], first["SIRET"]) == ("1", first_siret)
-    assert first["score"] == f"{first_score:.2f}"
+    assert first["expected hires, next 6 months"] == f"{first_score:.1f}"
     assert first["reason"].startswith("Prospect")
 
 

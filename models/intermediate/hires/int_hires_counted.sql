@@ -19,6 +19,8 @@ counted as (
         contract_end_date,
         contract_duration_days,
         n_declarations,
+        -- when the hire became known: targeting reads the hires declared before its anchor
+        declared_at,
         (
             nature_contrat = 'CDI'
             or contract_duration_days >= {{ var('durable_cdd_min_days') }}

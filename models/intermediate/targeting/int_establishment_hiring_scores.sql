@@ -1,5 +1,7 @@
 -- Hiring-potential score of each establishment active at baseline with a known band:
---   comparable cell = same NAF division, headcount band and department (the firm itself left out);
+--   comparable cell = same NAF division, headcount band and department, the firm itself included:
+--   left out, its own hires would lower its cell's rate, and the score would fall as the firm
+--   hires more within its cell (targeting v2 removed that reversal; the score is a baseline now);
 --   cell rate = the cell's look-back hires per head, shrunk toward the region × division rate with the
 --   empirical-Bayes weight w = n / (n + k), n the number of comparable firms, k = var score_shrinkage_k;
 --   expected hires = headcount estimate × shrunk rate; gap = expected − actual look-back hires.
@@ -44,12 +46,11 @@ cells as (
 ),
 
 comparables as (
-    -- leave the firm out of its own cell, so its own hires do not predict themselves
     select
         firms.*,
-        cells.cell_firms - 1 as n_comparables,
-        cells.cell_hires - firms.lookback_hires as comparable_hires,
-        cells.cell_headcount - firms.headcount_estimate as comparable_headcount
+        cells.cell_firms as n_comparables,
+        cells.cell_hires as comparable_hires,
+        cells.cell_headcount as comparable_headcount
     from firms
     inner join cells
         on

@@ -1,35 +1,33 @@
-"""An LBB-style baseline: La Bonne Boîte's method as its documentation describes it, rewritten here.
+"""La Bonne Boîte's method at full strength, the anchor every other ranking is judged against.
 
-For each département, a least-squares line predicts an establishment's counted hires in the next
-half-year from its counted hires in the previous one and the lower bound of its headcount band.
-It uses the seed's two half-years before the baseline (2017-03-01), though the data (from
-2014-03) hold six: the model learns the last one (2016-09 … 2017-02) from the one before
-(2016-03 … 08) and the band, then predicts the first pilot half-year (2017-03 … 08) from the last
-one and the band. With one lag only, it is LBB's method at its shortest (more lags: targeting
-issue). LBB scores only firms that have hired; here a firm with no
-past hire gets the line's prediction at zero lags (intercept and size), the most that method can
-say about it. A département with fewer rows than `lbb_min_rows` or a singular design borrows the
-pooled fit of all départements. Trained on every eligible small firm (pre-baseline hires only).
+Per département, a least-squares line predicts a firm's counted hires over the next six months
+from its counted hires in each of the previous complete half-years (as many as the data hold before
+the training anchor: var `lbb_lag_half_years`, 4 from 2014-03 to 2016-03; LBB takes at most 7) and
+the lower bound of its headcount band. The line is learnt on the half-year after the training
+anchor (2016-03 … 08, the same season one year earlier) and applied at the baseline. Two variants:
+`lbb`, as La Bonne Boîte does, learns from and scores only the firms with at least one hire in their
+lags (the others get no score); `lbb_extended` learns from and scores every firm. A département with
+fewer training firms than `lbb_min_rows`, or a singular design, borrows the line of all
+départements.
 """
 
 import numpy as np
 import pandas as pd
 
-FEATURES_TRAIN = ["hires_pre_half_year_1", "band_lower_bound"]
-FEATURES_PREDICT = ["hires_pre_half_year_2", "band_lower_bound"]
-TARGET = "hires_pre_half_year_2"
+TARGET = "next_half_year_hires_known"
 OUTPUT_COLUMNS = [
     "siret",
     "code_departement",
+    "has_lag_hires",
     "lbb_prediction",
-    "hires_pre_half_year_2",
-    "band_lower_bound",
-    "intercept",
-    "lag_coefficient",
-    "size_coefficient",
-    "n_training_firms",
+    "lbb_extended_prediction",
     "has_departement_fit",
+    "has_departement_fit_extended",
 ]
+
+
+def lag_columns(n_lags: int) -> list[str]:
+    return [f"hires_lag_{lag}" for lag in range(1, n_lags + 1)]
 
 
 def fit_line(features: np.ndarray, target: np.ndarray) -> np.ndarray | None:
@@ -41,52 +39,59 @@ def fit_line(features: np.ndarray, target: np.ndarray) -> np.ndarray | None:
     return coefficients
 
 
-def lbb_predictions(population: pd.DataFrame, min_rows: int) -> pd.DataFrame:
-    """One row per firm: its LBB-style prediction and the line it came from (its département's
-    own fit, or the pooled fit when the département is too small or its design singular)."""
-    pooled = fit_line(
-        population[FEATURES_TRAIN].to_numpy(float), population[TARGET].to_numpy(float)
-    )
+def lbb_lines(
+    training: pd.DataFrame, scoring: pd.DataFrame, n_lags: int, min_rows: int
+) -> pd.DataFrame:
+    """One row per scoring firm: the line's prediction (its département's own fit, or the pooled
+    one) and whether it is its département's own. Both frames hold the firms the variant keeps."""
+    columns = [*lag_columns(n_lags), "band_lower_bound"]
+    pooled = fit_line(training[columns].to_numpy(float), training[TARGET].to_numpy(float))
     parts = []
-    for departement, group in population.groupby("code_departement", sort=True):
+    for departement, group in scoring.groupby("code_departement", sort=True):
+        learn = training[training["code_departement"] == departement]
         coefficients = None
-        if len(group) >= min_rows:
-            coefficients = fit_line(
-                group[FEATURES_TRAIN].to_numpy(float), group[TARGET].to_numpy(float)
-            )
+        if len(learn) >= min_rows:
+            coefficients = fit_line(learn[columns].to_numpy(float), learn[TARGET].to_numpy(float))
         own = coefficients is not None
-        if own:
-            n_training = len(group)
-        elif pooled is not None:
-            coefficients, n_training = pooled, len(population)
-        else:  # not even the pooled design can be fitted: no prediction rather than a guess
-            coefficients, n_training = np.full(3, np.nan), 0
-        design = np.column_stack([np.ones(len(group)), group[FEATURES_PREDICT].to_numpy(float)])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "siret": group["siret"].to_numpy(),
-                    "code_departement": departement,
-                    "lbb_prediction": design @ coefficients,
-                    "hires_pre_half_year_2": group["hires_pre_half_year_2"].to_numpy(float),
-                    "band_lower_bound": group["band_lower_bound"].to_numpy(float),
-                    "intercept": coefficients[0],
-                    "lag_coefficient": coefficients[1],
-                    "size_coefficient": coefficients[2],
-                    "n_training_firms": n_training,
-                    "has_departement_fit": own,
-                }
-            )
-        )
+        if not own:  # the pooled line, or no prediction rather than a guess
+            coefficients = pooled if pooled is not None else np.full(len(columns) + 1, np.nan)
+        design = np.column_stack([np.ones(len(group)), group[columns].to_numpy(float)])
+        prediction = design @ coefficients
+        parts.append(pd.DataFrame({"siret": group["siret"], "prediction": prediction, "own": own}))
     if not parts:
-        return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[OUTPUT_COLUMNS]
+        return pd.DataFrame({"siret": [], "prediction": [], "own": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def lbb_predictions(features: pd.DataFrame, n_lags: int, min_rows: int) -> pd.DataFrame:
+    """Both variants for every firm of the scoring anchor."""
+    features = features.sort_values(["anchor_name", "siret"], ignore_index=True)
+    features["has_lag_hires"] = features[lag_columns(n_lags)].sum(axis=1) > 0
+    training = features[features["anchor_name"] == "training"]
+    scoring = features[features["anchor_name"] == "scoring"]
+    extended = lbb_lines(training, scoring, n_lags, min_rows)
+    hirers = lbb_lines(
+        training[training["has_lag_hires"]], scoring[scoring["has_lag_hires"]], n_lags, min_rows
+    )
+    out = scoring[["siret", "code_departement", "has_lag_hires"]].merge(
+        extended.rename(
+            columns={"prediction": "lbb_extended_prediction", "own": "has_departement_fit_extended"}
+        ),
+        on="siret",
+        how="left",
+    )
+    out = out.merge(
+        hirers.rename(columns={"prediction": "lbb_prediction", "own": "has_departement_fit"}),
+        on="siret",
+        how="left",
+    )
+    out["has_departement_fit"] = out["has_departement_fit"].fillna(False).astype(bool)
+    return out[OUTPUT_COLUMNS]
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    n_lags = int(dbt.config.get("lbb_lag_half_years"))
     min_rows = int(dbt.config.get("lbb_min_rows"))
-    population = dbt.ref("int_score_validation_population").df()
-    # DuckDB returns rows in no fixed order; the fit must see the same rows in the same order.
-    population = population.sort_values("siret", ignore_index=True)
-    return lbb_predictions(population, min_rows)
+    features = dbt.ref("int_establishment_anchor_features").df()
+    return lbb_predictions(features, n_lags, min_rows)

@@ -1,5 +1,6 @@
--- Eligible small firms at baseline with their sector, look-back hires, score, prospect flags and
--- call order: the targeting decision, before it is worded for counsellors.
+-- Eligible small firms at baseline with their sector, look-back hires, version-1 score and prospect
+-- flags: who the mission targets. The call order, on the shipped score, is the mart's
+-- (prospect_targeting), which reads the Python model where the engine runs it.
 with
 
 eligible as (
@@ -59,23 +60,6 @@ flagged as (
         is_high_hiring_sector and is_non_recruiter as is_priority_prospect,
         expected_lookback_hires as hiring_potential_score
     from joined
-),
-
-ranked as (
-    select
-        *,
-        case
-            -- bigint on every engine (Spark's row_number is a 4-byte int)
-            when is_prospect
-                then cast(row_number() over (
-                    partition by code_agence, is_prospect
-                    order by
-                        case when is_priority_prospect then 0 else 1 end asc,
-                        hiring_potential_score desc,
-                        siret asc
-                ) as bigint)
-        end as rank_in_agency
-    from flagged
 )
 
-select * from ranked
+select * from flagged

@@ -28,18 +28,19 @@ import pandas as pd
 from smallfirms.score_validation import read_top_capture
 
 POPULATIONS = ("all_eligible", "prospects", "non_recruiters", "priority_prospects")
-METHODS = ("prospect_score", "lbb_style", "sector_rate", "random")
+METHODS = ("shipped_score", "lbb", "lbb_extended", "sector_rate", "random")
 TRUTH_FILE = Path("_truth") / "latent_expected_hires.csv"
 CELL_COLUMNS = ["naf_division", "tranche_effectifs", "code_region"]
-HIRES = "hires_pilot_half_year_1"
+HIRES = "truth_hires"
 WIDTH = 10
 
 POPULATION_QUERY = f"""
-select p.siret, p.is_prospect, p.is_non_recruiter, p.{HIRES},
+select r.siret, t.is_prospect, t.is_non_recruiter, r.{HIRES},
        e.naf_division, e.tranche_effectifs, e.code_region
-from intermediate.int_score_validation_population as p
-inner join intermediate.int_establishments_enriched as e on p.siret = e.siret
-where not p.is_pilot_agency
+from intermediate.int_score_validation_ranked_firms as r
+inner join intermediate.int_establishments_targeted as t on r.siret = t.siret
+inner join intermediate.int_establishments_enriched as e on r.siret = e.siret
+where r.population = 'all_eligible' and r.method = 'random'
 """
 
 
@@ -52,9 +53,8 @@ def top_capture(scores, hires, top_share: float) -> float:
 
     Firms tied at the cut share the places left in proportion (ties averaged): the expected
     capture under a random tie-break, so a coarse ranking such as a cell mean is neither flattered
-    nor penalised by an arbitrary order. The top size is the project's, ceil(top_share × n); the
-    project's SQL (marts.score_validation) gives ties to the smallest SIRET instead, which only
-    moves rankings with ties at the cut (no Python function of it to import)."""
+    nor penalised by an arbitrary order. The top size is the project's, ceil(top_share × n), and
+    its tie rule (marts.score_validation)."""
     score = np.asarray(scores, dtype=float)
     hires = np.asarray(hires, dtype=float)
     total = hires.sum()

@@ -193,7 +193,15 @@ def markdown(payload: dict) -> list[str]:
             others = [s["others"] for s in shares]
             lines.append(f"| {name} | {_range(about, _pct)} | {_range(others, _pct)} |")
         lines += ["", "Top-10 % capture of first-pilot-half-year hires, mean (min – max):", ""]
-        methods = ["oracle", "best_cell", "lbb_style", "prospect_score", "sector_rate", "random"]
+        methods = [
+            "oracle",
+            "best_cell",
+            "shipped_score",
+            "lbb",
+            "lbb_extended",
+            "sector_rate",
+            "random",
+        ]
         lines += ["| population | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|"]
         for population, figures in payload["summary"].items():
             cells = [

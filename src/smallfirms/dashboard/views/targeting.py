@@ -14,7 +14,7 @@ QUERIES = {
     "firms": """
         select code_region, code_agence, siret, naf_division, tranche_effectifs,
             lookback_hires, sector_hiring_rate, is_prospect, is_priority_prospect,
-            hiring_potential_score, rank_in_agency, targeting_reason
+            expected_hires_next_6_months, rank_in_agency, is_on_call_list, targeting_reason
         from marts.prospect_targeting
     """,
 }
@@ -50,7 +50,9 @@ def render() -> None:
     st.subheader("Ranked prospects")
     top = st.slider("Prospects listed", 5, 100, 20, step=5)
     if agency == ALL:  # ranks are per agency: across agencies, the score orders the list
-        ranked = prospects.sort_values(["hiring_potential_score", "siret"], ascending=[False, True])
+        ranked = prospects.sort_values(
+            ["expected_hires_next_6_months", "siret"], ascending=[False, True]
+        )
     else:
         ranked = prospects.sort_values(["rank_in_agency", "siret"])
     shown = ranked.head(top)
@@ -63,13 +65,20 @@ def render() -> None:
             "headcount band": shown["tranche_effectifs"],
             "look-back hires": shown["lookback_hires"].map(data.count),
             "priority": shown["is_priority_prospect"].map({True: "yes", False: "no"}),
-            "score": shown["hiring_potential_score"].map(lambda v: data.plain(v, 2)),
+            "expected hires, next 6 months": shown["expected_hires_next_6_months"].map(
+                lambda v: data.plain(v, 1)
+            ),
+            "on the list": shown["is_on_call_list"].map({True: "yes", False: "no"}),
             "reason": shown["targeting_reason"],
         }
     )
     st.caption(
         f"{len(shown)} of {data.count(n_prospects)} prospects, "
-        + ("by rank in the agency." if agency != ALL else "by hiring-potential score.")
+        + (
+            "by rank in the agency."
+            if agency != ALL
+            else "by expected hires over the next six months."
+        )
     )
     st.table(table, hide_index=True)
 
