@@ -112,8 +112,14 @@ rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K 
 contract: install ## Regenerate the quarantine's contract macro after editing a sources YAML (the contract)
 	$(BIN)/python -m smallfirms.contract --write
 
-score-validation: install ## Print how well the targeting score ranks firms by pilot-period hires
-	@$(BIN)/python -m smallfirms.score_validation --database "$$PUBLISHED_PATH"
+# make score-validation SEEDS=5: the first SEEDS of these worlds at scale 0.1, each built up to the
+# score validation, with a paired bootstrap over them (minutes); without SEEDS, the published marts.
+SCORE_VALIDATION_SEEDS := 42,7,11,1,2,3,4,5,6,8
+SCORE_VALIDATION_RUN = --seeds "$$(echo $(SCORE_VALIDATION_SEEDS) | cut -d, -f1-$(SEEDS))" \
+	--scale 0.1 --work data/score_validation --out docs/results/score_validation.json
+score-validation: install ## Print how the rankings find pilot-period hires (SEEDS=5: over 5 worlds, to docs/results/)
+	@$(BIN)/python -m smallfirms.score_validation \
+		$(if $(SEEDS),$(SCORE_VALIDATION_RUN),--database "$$PUBLISHED_PATH")
 
 world-ceilings: install ## Top-10 % capture of the oracle and best-cell rankings vs the project's (needs _truth)
 	@$(BIN)/python -m smallfirms.world.ceilings --database "$$DUCKDB_PATH" --raw-dir "$$RAW_DATA_DIR"
