@@ -8,10 +8,10 @@ predictions as (
     -- the shipped score, a dbt Python model: DuckDB runs it; on the other engines the column is
     -- NULL and the call order falls back to the version-1 score (README, other engines)
     {%- if target.type == 'duckdb' %}
-    select
-        siret,
-        expected_hires_next_6_months
-    from {{ ref('int_establishment_hiring_predictions') }}
+        select
+            siret,
+            expected_hires_next_6_months
+        from {{ ref('int_establishment_hiring_predictions') }}
     {%- else %}
     select
         siret,
@@ -68,8 +68,10 @@ explained as (
                     || '), mais l''établissement n''a fait aucune embauche en CDI ou CDD de plus d''un mois'
                     || ' sur la période, quand des entreprises comparables en feraient '
                     || {{ format_fr('expected_lookback_hires') }} || '.'
-                    || coalesce(' Embauches attendues dans les six prochains mois : '
-                        || {{ format_fr('expected_hires_next_6_months') }} || '.', '')
+                    || coalesce(
+                        ' Embauches attendues dans les six prochains mois : '
+                        || {{ format_fr('expected_hires_next_6_months') }} || '.', ''
+                    )
             when is_prospect
                 then
                     'Prospect : le secteur « ' || libelle_division
@@ -79,8 +81,10 @@ explained as (
                     || ') ; l''établissement a fait ' || cast(lookback_hires as {{ dbt.type_string() }})
                     || ' embauche(s) en 12 mois, pour ' || {{ format_fr('expected_lookback_hires') }}
                     || ' attendues d''après des entreprises comparables.'
-                    || coalesce(' Embauches attendues dans les six prochains mois : '
-                        || {{ format_fr('expected_hires_next_6_months') }} || '.', '')
+                    || coalesce(
+                        ' Embauches attendues dans les six prochains mois : '
+                        || {{ format_fr('expected_hires_next_6_months') }} || '.', ''
+                    )
             when sector_n_establishments < {{ var('min_sector_establishments') }}
                 then
                     'Hors cible : le secteur « ' || libelle_division || ' » compte moins de '

@@ -33,10 +33,7 @@ import argparse
 import json
 import math
 import os
-import platform
-import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +43,8 @@ import numpy as np
 import pandas as pd
 
 from smallfirms.formatting import month_span, percent_label
-from smallfirms.project import calendar, project_vars
+from smallfirms.project import calendar, dbt_build_models, project_vars, run_record
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 POPULATIONS = ("all_eligible", "prospects", "non_recruiters", "priority_prospects", "agency_lists")
 METHODS = (
     "shipped_score",
@@ -549,25 +545,6 @@ def print_database(database: Path) -> None:
 # --- several worlds -------------------------------------------------------------------------
 
 
-def _dbt_run(raw: Path, database: Path, work: Path) -> None:
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "RAW_DATA_DIR": str(raw.resolve()),
-        "DUCKDB_PATH": str(database.resolve()),
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt), "build", "--select", "+int_score_validation_ranked_firms"]
-    cmd += ["+score_validation", "+score_validation_summary", "+score_calibration"]
-    cmd += ["--target-path", str(work / "target")]
-    cmd += ["--exclude-resource-type", "unit_test", "test"]  # seeds and models: the figures
-    cmd += ["--log-path", str(work / "logs"), "--quiet"]
-    done = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"dbt build failed for {raw}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-
-
 def world_frame(seed: int, scale: float, work: Path) -> pd.DataFrame:
     """Generate the world of `seed`, build it, and read its ranked firms."""
     from smallfirms.world.generate import generate_world
@@ -575,7 +552,13 @@ def world_frame(seed: int, scale: float, work: Path) -> pd.DataFrame:
     raw, database = work / f"seed_{seed}" / "raw", work / f"seed_{seed}" / "warehouse.duckdb"
     database.unlink(missing_ok=True)
     generate_world(scale, seed, raw, "csv", progress=False)
-    _dbt_run(raw, database, work / f"seed_{seed}")
+    selectors = ["+int_score_validation_ranked_firms", "+score_validation"]
+    dbt_build_models(
+        raw,
+        database,
+        work / f"seed_{seed}",
+        [*selectors, "+score_validation_summary", "+score_calibration"],
+    )
     return read_ranked_firms(database)
 
 
@@ -584,19 +567,6 @@ def calls_per_agency() -> int:
     if value is None:
         raise SystemExit("dbt_project.yml has no var calls_per_agency")
     return int(value)
-
-
-def _meta(argv: list[str]) -> dict:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
-    ).stdout.strip()
-    return {
-        "command": "python -m smallfirms.score_validation " + " ".join(argv),
-        "commit": commit,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
-        "date": time.strftime("%Y-%m-%d"),
-    }
 
 
 def rounded(value):
@@ -615,7 +585,7 @@ def rounded(value):
 
 def results(seeds: list[int], scale: float, work: Path, reps: int, argv: list[str]) -> dict:
     """The results file's content: figures per world, their means, the paired bootstrap."""
-    meta = _meta(argv)
+    meta = run_record("smallfirms.score_validation", argv)
     calls = calls_per_agency()
     frames = {seed: world_frame(seed, scale, work) for seed in seeds}
     per_seed = {str(seed): seed_figures(frame, calls) for seed, frame in frames.items()}
@@ -654,6 +624,22 @@ def markdown(payload: dict) -> list[str]:
     lines += ["| population | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|"]
     for population in _ordered(summary, POPULATIONS):
         cells = [_pct(summary[population].get(m, {}).get("top_decile_capture")) for m in methods]
+        lines.append(f"| {population} | " + " | ".join(cells) + " |")
+    calls = payload["calls_per_agency"]
+    lines += [
+        "",
+        f"Hires per call when each agency calls its first {calls} firms of the population, and "
+        "predicted / observed hires (methods that predict hires), mean over the seeds:",
+        "",
+    ]
+    lines += ["| population | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|"]
+    for population in _ordered(summary, POPULATIONS):
+        cells = []
+        for method in methods:
+            row = summary[population].get(method, {})
+            per_call, ratio = row.get("hires_per_call"), row.get("predicted_observed_ratio")
+            cell = "—" if per_call is None else f"{per_call:.2f}"
+            cells.append(cell if ratio is None else f"{cell} ({ratio:.2f})")
         lines.append(f"| {population} | " + " | ".join(cells) + " |")
     others = [m for m in methods if m != REFERENCE]
     figures = (

@@ -231,10 +231,15 @@ def test_markdown_tables_of_a_results_file():
     payload = {
         "seeds": [42, 7],
         "reps": 100,
+        "calls_per_agency": 50,
         "summary": {
             "prospects": {
-                "shipped_score": {"top_decile_capture": 0.593},
-                "lbb": {"top_decile_capture": 0.41234},
+                "shipped_score": {
+                    "top_decile_capture": 0.593,
+                    "hires_per_call": 4.094,
+                    "predicted_observed_ratio": 0.936,
+                },
+                "lbb": {"top_decile_capture": 0.41234, "hires_per_call": 4.031},
             }
         },
         "differences": {
@@ -248,5 +253,6 @@ def test_markdown_tables_of_a_results_file():
     }
     lines = sv.markdown(payload)
     assert "| prospects | 59.3 % | 41.2 % |" in lines
+    assert "| prospects | 4.09 (0.94) | 4.03 |" in lines
     assert "| prospects | -18.0 [-20.0, -16.1] |" in lines
     assert "| prospects | — |" in lines

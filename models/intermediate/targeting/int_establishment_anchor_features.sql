@@ -32,12 +32,18 @@ hires as (
     select * from {{ ref('int_hires_counted') }}
 ),
 
-offers as (
-    select * from {{ ref('stg_pole_emploi__job_offers') }}
-),
-
-actions as (
-    select * from {{ ref('stg_pole_emploi__counsellor_actions') }}
+contacts as (
+    select
+        siret,
+        'offer' as kind,
+        published_date as event_date
+    from {{ ref('stg_pole_emploi__job_offers') }}
+    union all
+    select
+        siret,
+        'action' as kind,
+        action_date as event_date
+    from {{ ref('stg_pole_emploi__counsellor_actions') }}
 ),
 
 population as (
@@ -68,20 +74,22 @@ own_hires as (
         population.siret,
         {%- for lag in range(1, lags + 1) %}
         -- counted hires of the complete half-year {{ lag }} before the anchor, known at the anchor
-        sum(case
-            when
-                hires.declared_at < population.anchor_date
-                and hires.hire_date >= {{ dbt.dateadd('month', -6 * lag, 'population.anchor_date') }}
-                and hires.hire_date < {{ dbt.dateadd('month', -6 * (lag - 1), 'population.anchor_date') }}
-                then 1 else 0
-        end) as hires_lag_{{ lag }},
+            sum(case
+                when
+                    hires.declared_at < population.anchor_date
+                    and hires.hire_date >= {{ dbt.dateadd('month', -6 * lag, 'population.anchor_date') }}
+                    and hires.hire_date < {{ dbt.dateadd('month', -6 * (lag - 1), 'population.anchor_date') }}
+                    then 1
+                else 0
+            end) as hires_lag_{{ lag }},
         {%- endfor %}
         sum(case
             when
                 hires.declared_at < population.anchor_date and hires.is_durable_hire
                 and hires.hire_date >= {{ dbt.dateadd('month', -12, 'population.anchor_date') }}
                 and hires.hire_date < population.anchor_date
-                then 1 else 0
+                then 1
+            else 0
         end) as durable_hires_12_months,
         max(case
             when hires.declared_at < population.anchor_date and hires.hire_date < population.anchor_date
@@ -92,47 +100,42 @@ own_hires as (
             when
                 hires.declared_at < {{ calendar_bound('baseline') }}
                 and hires.hire_date between population.anchor_date and population.horizon_end_date
-                then 1 else 0
+                then 1
+            else 0
         end) as next_half_year_hires_known,
         -- the truth validation judges on: every declaration
         sum(case
             when hires.hire_date between population.anchor_date and population.horizon_end_date
-                then 1 else 0
+                then 1
+            else 0
         end) as next_half_year_hires
     from population
     left join hires on population.siret = hires.siret
     group by population.anchor_name, population.siret
 ),
 
-own_offers as (
+own_contacts as (
+    -- offers posted (3 and 12 months) and counsellor actions (6 months) before the anchor
     select
         population.anchor_name,
         population.siret,
         sum(case
-            when offers.published_date >= {{ dbt.dateadd('month', -3, 'population.anchor_date') }}
-                then 1 else 0
+            when contacts.kind = 'offer' and contacts.event_date >= {{ dbt.dateadd('month', -3, 'population.anchor_date') }}
+                then 1
+            else 0
         end) as offers_3_months,
-        count(offers.offer_id) as offers_12_months
+        sum(case when contacts.kind = 'offer' then 1 else 0 end) as offers_12_months,
+        sum(case
+            when contacts.kind = 'action' and contacts.event_date >= {{ dbt.dateadd('month', -6, 'population.anchor_date') }}
+                then 1
+            else 0
+        end) as counsellor_actions_6_months
     from population
-    left join offers
+    left join contacts
         on
-            population.siret = offers.siret
-            and offers.published_date >= {{ dbt.dateadd('month', -12, 'population.anchor_date') }}
-            and offers.published_date < population.anchor_date
-    group by population.anchor_name, population.siret
-),
-
-own_actions as (
-    select
-        population.anchor_name,
-        population.siret,
-        count(actions.action_id) as counsellor_actions_6_months
-    from population
-    left join actions
-        on
-            population.siret = actions.siret
-            and actions.action_date >= {{ dbt.dateadd('month', -6, 'population.anchor_date') }}
-            and actions.action_date < population.anchor_date
+            population.siret = contacts.siret
+            and contacts.event_date >= {{ dbt.dateadd('month', -12, 'population.anchor_date') }}
+            and population.anchor_date > contacts.event_date
     group by population.anchor_name, population.siret
 ),
 
@@ -141,7 +144,7 @@ firms as (
         population.*,
         cast(bands.lower_bound as {{ type_double() }}) as band_lower_bound,
         {%- for lag in range(1, lags + 1) %}
-        cast(own_hires.hires_lag_{{ lag }} as {{ type_double() }}) as hires_lag_{{ lag }},
+            cast(own_hires.hires_lag_{{ lag }} as {{ type_double() }}) as hires_lag_{{ lag }},
         {%- endfor %}
         cast(own_hires.hires_lag_1 + own_hires.hires_lag_2 as {{ type_double() }}) as hires_12_months,
         cast(own_hires.hires_lag_3 + own_hires.hires_lag_4 as {{ type_double() }}) as hires_12_to_24_months,
@@ -150,47 +153,48 @@ firms as (
             as days_since_last_hire,
         cast({{ dbt.datediff('population.created_date', 'population.anchor_date', 'day') }} as {{ type_double() }})
         / 365.25 as age_years,
-        cast(own_offers.offers_3_months as {{ type_double() }}) as offers_3_months,
-        cast(own_offers.offers_12_months as {{ type_double() }}) as offers_12_months,
-        cast(own_actions.counsellor_actions_6_months as {{ type_double() }}) as counsellor_actions_6_months,
+        cast(own_contacts.offers_3_months as {{ type_double() }}) as offers_3_months,
+        cast(own_contacts.offers_12_months as {{ type_double() }}) as offers_12_months,
+        cast(own_contacts.counsellor_actions_6_months as {{ type_double() }}) as counsellor_actions_6_months,
         cast(own_hires.next_half_year_hires_known as {{ type_double() }}) as next_half_year_hires_known,
         cast(own_hires.next_half_year_hires as {{ type_double() }}) as next_half_year_hires
     from population
     inner join bands on population.tranche_effectifs = bands.tranche_effectifs
     inner join own_hires
         on population.anchor_name = own_hires.anchor_name and population.siret = own_hires.siret
-    inner join own_offers
-        on population.anchor_name = own_offers.anchor_name and population.siret = own_offers.siret
-    inner join own_actions
-        on population.anchor_name = own_actions.anchor_name and population.siret = own_actions.siret
+    inner join own_contacts
+        on population.anchor_name = own_contacts.anchor_name and population.siret = own_contacts.siret
 ),
 
 with_neighbours as (
-    -- the firm's siblings (same legal unit) and comparables, the firm itself left out where it
-    -- would otherwise predict itself; local levels and momentum (last 12 months over the 12 before)
+    -- the firm's siblings (same legal unit) and comparables (same département, division and band),
+    -- the firm itself left out; the level (hires per firm in the last half-year) and momentum
+    -- (hires of the last 12 months over the 12 before) of its sector, département and agency
     select
-        firms.*,
-        cast(count(*) over (partition by anchor_name, siren) - 1 as {{ type_double() }}) as n_siblings,
-        sum(hires_12_months) over (partition by anchor_name, siren) - hires_12_months as sibling_hires_12_months,
-        cast(count(*) over (
-            partition by anchor_name, code_departement, naf_division, tranche_effectifs
-        ) - 1 as {{ type_double() }}) as n_comparables,
-        (sum(hires_12_months) over (
-            partition by anchor_name, code_departement, naf_division, tranche_effectifs
-        ) - hires_12_months) / nullif(count(*) over (
-            partition by anchor_name, code_departement, naf_division, tranche_effectifs
-        ) - 1, 0) as comparable_hires_12_months,
-        sum(hires_12_months) over (partition by anchor_name, code_region, naf_division)
-        / nullif(sum(headcount_estimate) over (partition by anchor_name, code_region, naf_division), 0)
+        *,
+        cast(count(*) over siblings - 1 as {{ type_double() }}) as n_siblings,
+        sum(hires_12_months) over siblings - hires_12_months as sibling_hires_12_months,
+        cast(count(*) over comparables - 1 as {{ type_double() }}) as n_comparables,
+        (sum(hires_12_months) over comparables - hires_12_months)
+        / nullif(count(*) over comparables - 1, 0) as comparable_hires_12_months,
+        sum(hires_12_months) over sector / nullif(sum(headcount_estimate) over sector, 0)
             as sector_hiring_rate_12_months,
-        {%- for level in ['naf_division', 'departement', 'agence'] %}
-        {%- set partition = 'anchor_name, code_region, naf_division' if level == 'naf_division' else 'anchor_name, code_' ~ level %}
-        {%- set name = 'sector' if level == 'naf_division' else level %}
-        avg(hires_lag_1) over (partition by {{ partition }}) as {{ name }}_hires_last_half_year,
-        (sum(hires_12_months) over (partition by {{ partition }}) + 1)
-        / (sum(hires_12_to_24_months) over (partition by {{ partition }}) + 1) as {{ name }}_hiring_momentum{{ ',' if not loop.last }}
-        {%- endfor %}
+        avg(hires_lag_1) over sector as sector_hires_last_half_year,
+        (sum(hires_12_months) over sector + 1) / (sum(hires_12_to_24_months) over sector + 1)
+            as sector_hiring_momentum,
+        avg(hires_lag_1) over departement as departement_hires_last_half_year,
+        (sum(hires_12_months) over departement + 1) / (sum(hires_12_to_24_months) over departement + 1)
+            as departement_hiring_momentum,
+        avg(hires_lag_1) over agence as agence_hires_last_half_year,
+        (sum(hires_12_months) over agence + 1) / (sum(hires_12_to_24_months) over agence + 1)
+            as agence_hiring_momentum
     from firms
+    window
+        siblings as (partition by anchor_name, siren),
+        comparables as (partition by anchor_name, code_departement, naf_division, tranche_effectifs),
+        sector as (partition by anchor_name, code_region, naf_division),
+        departement as (partition by anchor_name, code_departement),
+        agence as (partition by anchor_name, code_agence)
 )
 
 select * from with_neighbours

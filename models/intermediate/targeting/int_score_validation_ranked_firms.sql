@@ -63,20 +63,20 @@ methods as (
         ('random', '0', 'null'),
     ] %}
     {%- for method, value, predicted in methods %}
-    select
-        siret,
-        code_agence,
-        is_prospect,
-        is_non_recruiter,
-        is_priority_prospect,
-        truth_hires,
-        '{{ method }}' as method,
-        cast({{ value }} as {{ type_double() }}) as ranking_value,
-        cast({{ predicted }} as {{ type_double() }}) as predicted_hires
-    from firms
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            siret,
+            code_agence,
+            is_prospect,
+            is_non_recruiter,
+            is_priority_prospect,
+            truth_hires,
+            '{{ method }}' as method,  -- noqa: RF04
+            cast({{ value }} as {{ type_double() }}) as ranking_value,
+            cast({{ predicted }} as {{ type_double() }}) as predicted_hires
+        from firms
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -89,20 +89,20 @@ populations as (
         ('agency_lists', 'is_prospect', 'code_agence'),
     ] %}
     {%- for population, condition, list_key in populations %}
-    select
-        '{{ population }}' as population,
-        method,
-        {{ list_key }} as list_key,
-        code_agence,
-        siret,
-        ranking_value,
-        predicted_hires,
-        truth_hires
-    from methods
-    where {{ condition }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ population }}' as population,
+            method,
+            {{ list_key }} as list_key,
+            code_agence,
+            siret,
+            ranking_value,
+            predicted_hires,
+            truth_hires
+        from methods
+        where {{ condition }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,35 +20,11 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from smallfirms.project import dbt_build_models, run_record
 from smallfirms.world import ceilings
 from smallfirms.world.generate import generate_world
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
 FIGURES = ("oracle", "best_cell")
-
-
-def _dbt_run(raw: Path, database: Path, work: Path) -> None:
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "RAW_DATA_DIR": str(raw.resolve()),
-        "DUCKDB_PATH": str(database.resolve()),
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    cmd = [
-        str(dbt),
-        "build",
-        "--select",
-        "+score_validation",
-        "--target-path",
-        str(work / "target"),
-    ]
-    cmd += ["--exclude-resource-type", "unit_test", "test"]  # seeds and models: the figures
-    cmd += ["--log-path", str(work / "logs"), "--quiet"]
-    done = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"dbt build failed for {raw}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
 def one_seed(seed: int, scale: float, work: Path, top_share: float) -> dict:
@@ -59,7 +33,7 @@ def one_seed(seed: int, scale: float, work: Path, top_share: float) -> dict:
     t = time.perf_counter()
     counts = generate_world(scale, seed, raw, "csv", progress=False)
     generation = time.perf_counter() - t
-    _dbt_run(raw, database, work / f"seed_{seed}")
+    dbt_build_models(raw, database, work / f"seed_{seed}", ["+score_validation"])
     with duckdb.connect(str(database), read_only=True) as con:
         firms = con.execute(ceilings.POPULATION_QUERY).df()
     firms = ceilings.attach_truth(firms, ceilings.read_truth(raw), raw / ceilings.TRUTH_FILE)
@@ -97,19 +71,6 @@ def summarise(runs: list[dict]) -> dict:
     return out
 
 
-def _meta(argv: list[str]) -> dict:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
-    ).stdout.strip()
-    return {
-        "command": "python -m smallfirms.world.results " + " ".join(argv),
-        "commit": commit,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
-        "date": time.strftime("%Y-%m-%d"),
-    }
-
-
 def speed(scale: float, work: Path) -> dict:
     """One generation at ``scale`` (CSV, seed 42): rows, seconds and rows per second, per table."""
     raw = work / f"speed_{scale:g}"
@@ -132,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         print("\n".join(markdown(json.loads(args.markdown.read_text()))))
         return 0
-    meta = _meta(argv)
+    meta = run_record("smallfirms.world.results", argv)
     timing = speed(args.speed_scale, args.work) if args.speed_scale else None
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     runs = [one_seed(seed, args.scale, args.work, args.top_share) for seed in seeds]
