@@ -20,7 +20,8 @@ published as (
         sector_hiring_rate,
         hiring_potential_score,
         firm_age_years,
-        is_treated
+        is_treated,
+        is_contacted
     from cohorts
 )
 

@@ -60,6 +60,9 @@ DESIGN_COLUMNS = [
     "n_assignments",
     "mde_simulated",
     "mde_analytic",
+    "size_crv1",
+    "size_wild_bootstrap",
+    "size_randomization",
 ]
 
 SMALL_FIRM_OUTCOMES = ["hires", "any_hire", "durable_hires", "furthest_jobseeker_hires"]
@@ -145,25 +148,39 @@ def simulated_mde_clustered(
     clusters: np.ndarray,
     pairs: np.ndarray,
     settings: DesignSettings,
-) -> tuple[float, int]:
-    """(MDE, assignments): agency-pair swaps, each tested by the wild cluster bootstrap; the
-    firms collapsed to cells so that each swap costs O(agencies). NaN for a constant outcome,
-    whose t statistic is undefined."""
+) -> tuple[float, int, dict[str, float]]:
+    """(MDE, assignments, sizes): agency-pair swaps, each tested by the wild cluster bootstrap;
+    the firms collapsed to cells so that each swap costs O(agencies). The sizes are each test's
+    share of p < alpha over the swaps, on placebo data where no effect can be: CRV1 against
+    t(G - 1), the wild cluster bootstrap, and randomization inference (each swap's |t| ranked
+    among all the swaps'). NaN for a constant outcome, whose t statistic is undefined."""
+    nothing = {"size_crv1": math.nan, "size_wild_bootstrap": math.nan}
+    nothing["size_randomization"] = math.nan
     if not np.ptp(y) > 0:
-        return math.nan, 0
+        return math.nan, 0, nothing
     cells = Cells.collapse(clusters, pairs, is_pilot, y=y)
     assignments = swapped_assignments(
         cells.pilot, cells.pairs, settings.max_assignments, settings.seed
     )
     weights = webb_weights(cells.n_clusters, settings.reps, settings.seed)
-    thresholds = []
+    thresholds, t_values, boot_p = [], [], []
     for assignment in assignments:
         sums = cells.sums("y", assignment)
         boot = WildClusterBootstrap(sums, 1, weights)
         estimate, std_error = sums.crv1(1)
         low, _ = invert_test(boot.p_value, estimate, std_error, 1 - settings.alpha, sides=(-1.0,))
         thresholds.append(detection_threshold(low))
-    return _quantile(np.array(thresholds), settings.power), len(assignments)
+        t_values.append(abs(estimate / std_error) if std_error > 0 else math.nan)
+        boot_p.append(boot.p_value(0.0))
+    t_abs = np.array(t_values)
+    crv1_p = 2 * stats.t.sf(t_abs, cells.n_clusters - 1)
+    ri_p = np.array([np.mean(t_abs >= t - 1e-12 * max(1.0, t)) for t in t_abs])
+    sizes = {
+        "size_crv1": float(np.mean(crv1_p < settings.alpha)),
+        "size_wild_bootstrap": float(np.mean(np.array(boot_p) < settings.alpha)),
+        "size_randomization": float(np.mean(ri_p < settings.alpha)),
+    }
+    return _quantile(np.array(thresholds), settings.power), len(assignments), sizes
 
 
 def simulated_mde_firm_level(
@@ -226,7 +243,7 @@ def design_table(
         y = small[f"d_{outcome}"].to_numpy(dtype=float)
         row = _row("small_firms", outcome, PLACEBO_LABEL)
         row.update(_counts(small["unit_id"].to_numpy(), is_pilot, small[f"t_{outcome}"].to_numpy()))
-        mde, n_assignments = simulated_mde_clustered(
+        mde, n_assignments, sizes = simulated_mde_clustered(
             y, is_pilot, clusters, small["pair_id"].to_numpy(), settings
         )
         analytic, icc = analytic_mde(y, is_pilot, clusters, settings.alpha, settings.power)
@@ -238,6 +255,7 @@ def design_table(
             n_assignments=n_assignments,
             mde_simulated=mde,
             mde_analytic=analytic,
+            **sizes,
         )
         rows.append(row)
 
@@ -251,7 +269,7 @@ def design_table(
         answer_pilot = (baseline["cohort"] == "pilot").to_numpy()
         answer_clusters = baseline["code_agence"].to_numpy()
         row.update(_counts(baseline["siret"].to_numpy(), answer_pilot, y))
-        mde, n_assignments = simulated_mde_clustered(
+        mde, n_assignments, sizes = simulated_mde_clustered(
             y, answer_pilot, answer_clusters, baseline["pilot_agency_code"].to_numpy(), settings
         )
         analytic, icc = analytic_mde(
@@ -265,6 +283,7 @@ def design_table(
             n_assignments=n_assignments,
             mde_simulated=mde,
             mde_analytic=analytic,
+            **sizes,
         )
     rows.append(row)
 

@@ -54,6 +54,7 @@ from smallfirms.inference import (
     hc1,
     invert_test,
     randomization_p_value,
+    romano_wolf,
     t_of,
     webb_weights,
 )
@@ -94,10 +95,21 @@ OUTPUT_TYPES = {
     **ESTIMATE_TYPES,
     "p_value_ri": "float64",
     "n_ri_assignments": "Int64",
+    "ri_min_p_value": "float64",
+    "p_value_ri_block": "float64",
+    "n_ri_block_assignments": "Int64",
+    "ri_block_min_p_value": "float64",
     "inference": "object",
     **COUNT_TYPES,
     "first_stage": "float64",
+    "is_primary": "boolean",
+    "p_value_family": "float64",
+    "is_descriptive": "boolean",
 }
+# The primary outcome of each experiment, fixed before looking (experiments.md, primary and
+# secondary): its ITT on all firms is the confirmatory test; the other outcomes' ITTs on all firms
+# form the family whose p-values are adjusted (Romano–Wolf).
+PRIMARY_OUTCOMES = {"small_firms": "hires", "large_recruiters": "furthest_jobseeker_hires"}
 OUTPUT_COLUMNS = list(OUTPUT_TYPES)
 
 
@@ -171,9 +183,11 @@ def clustered_effect(
     settings: Settings,
     extra: np.ndarray | None = None,
     endogenous: np.ndarray | None = None,
+    blocks: np.ndarray | None = None,
 ) -> dict[str, object]:
     """An agency-clustered effect: the pilot coefficient (or the interaction when `extra` is
-    given), its CRV1 SE, the WCR bootstrap p-value and inverted CI, and the RI p-value.
+    given), its CRV1 SE, the WCR bootstrap p-value and inverted CI, and the RI p-values with the
+    smallest each can reach: by pair and, with `blocks` (each pair's block), by block.
 
     With `endogenous`, the TOT: the IV coefficient of `endogenous` instrumented by the pilot
     indicator, with the bootstrap Anderson-Rubin p-value and CI.
@@ -204,12 +218,9 @@ def clustered_effect(
         p_value = ar_p_value(0.0)
         ci = invert_test(ar_p_value, estimate, std_error, settings.level)
 
-    p_ri, n_ri = randomization_p_value(
-        partial(t_of, cells, "y", j),
-        cells.pilot,
-        cells.pairs,
-        settings.max_assignments,
-        settings.seed,
+    statistic = partial(t_of, cells, "y", j)
+    p_ri, n_ri, floor = randomization_p_value(
+        statistic, cells.pilot, cells.pairs, settings.max_assignments, settings.seed
     )
     row.update(
         estimate=estimate,
@@ -219,8 +230,63 @@ def clustered_effect(
         p_value=p_value,
         p_value_ri=p_ri,
         n_ri_assignments=n_ri,
+        ri_min_p_value=floor,
     )
+    if blocks is not None:
+        pair_labels, block_labels = np.asarray(pairs).astype(str), np.asarray(blocks).astype(str)
+        block_of = dict(zip(pair_labels, block_labels, strict=True))
+        cell_blocks = np.array([block_of[pair] for pair in np.asarray(cells.pairs).astype(str)])
+        p_block, n_block, block_floor = randomization_p_value(
+            statistic, cells.pilot, cell_blocks, settings.max_assignments, settings.seed
+        )
+        row.update(
+            p_value_ri_block=p_block,
+            n_ri_block_assignments=n_block,
+            ri_block_min_p_value=block_floor,
+        )
     return row
+
+
+def null_draws(
+    y: np.ndarray, is_pilot: np.ndarray, clusters: np.ndarray, settings: Settings
+) -> tuple[float, np.ndarray]:
+    """The sample t of the pilot coefficient and its restricted wild cluster bootstrap draws under
+    no effect, with the seed's weights: the same draws as the effect's own p-value, so that the
+    outcomes of a family share them."""
+    n_clusters = len(np.unique(clusters))
+    cells = Cells.collapse(clusters, clusters, is_pilot, None, y=y)
+    boot = WildClusterBootstrap(
+        cells.sums("y"), 1, webb_weights(n_clusters, settings.reps, settings.seed)
+    )
+    return boot.t_statistic(0.0), boot.bootstrap_t(0.0)
+
+
+def mark_roles(rows: list[dict[str, object]]) -> None:
+    """Marks each row's role: the primary test (the primary outcome's ITT on all firms), and the
+    descriptive rows (regional and territory subgroups: 3 treated clusters, no confirmatory
+    p-value; the pre-registered segments are not descriptive). In place."""
+    for row in rows:
+        row["is_primary"] = (
+            row["estimand"] == "ITT"
+            and row["subgroup"] == "all"
+            and row["outcome"] == PRIMARY_OUTCOMES.get(str(row["experiment"]))
+        )
+        row["is_descriptive"] = str(row["subgroup"]).startswith(DESCRIPTIVE_PREFIXES)
+
+
+def adjust_family(rows: list[dict[str, object]], draws: dict[str, tuple]) -> None:
+    """Gives the small-firm family (the secondary outcomes' ITT on all firms) its Romano–Wolf
+    p-values, from `draws` (outcome -> t and null draws). In place."""
+    family = [o for o in draws if o != PRIMARY_OUTCOMES["small_firms"]]
+    if not family:
+        return
+    adjusted = romano_wolf(
+        np.array([draws[o][0] for o in family]), np.vstack([draws[o][1] for o in family])
+    )
+    by_outcome = dict(zip(family, adjusted, strict=True))
+    for row in rows:
+        if row["estimand"] == "ITT" and row["subgroup"] == "all" and row["outcome"] in by_outcome:
+            row["p_value_family"] = float(by_outcome[row["outcome"]])
 
 
 def robust_effect(y: np.ndarray, is_pilot: np.ndarray, level: float) -> dict[str, object]:
@@ -273,12 +339,28 @@ def unit_changes(
     return out.reset_index().sort_values("unit_id", ignore_index=True)
 
 
+# Subgroups of the small-firm effects: the descriptive ones (regions and territory types: 3 treated
+# clusters) and the pre-registered segments of the heterogeneous effects, known at baseline.
+SUBGROUP_COLUMNS = (
+    ("code_region", "region"),
+    ("type_territoire", "territoire"),
+    ("is_priority_prospect", "priority"),
+    ("sector_rate_tercile", "sector_tercile"),
+    ("tranche_effectifs", "band"),
+)
+DESCRIPTIVE_PREFIXES = ("region:", "territoire:")
+
+
 def subgroups(frame: pd.DataFrame) -> Iterable[tuple[str, pd.DataFrame]]:
-    """`all`, then `region:<code>` and `territoire:<type>` in code order."""
+    """`all`, then each subgroup column the frame has (`region:<code>`, `territoire:<type>`,
+    `priority:true|false`, `sector_tercile:1|2|3`, `band:<band>`), values in sorted order."""
     yield "all", frame
-    for column, prefix in (("code_region", "region"), ("type_territoire", "territoire")):
+    for column, prefix in SUBGROUP_COLUMNS:
+        if column not in frame:
+            continue
         for value in sorted(frame[column].dropna().unique()):
-            yield f"{prefix}:{value}", frame[frame[column] == value]
+            label = str(value).lower() if isinstance(value, bool | np.bool_) else value
+            yield f"{prefix}:{label}", frame[frame[column] == value]
 
 
 def placebo_time_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
@@ -300,6 +382,7 @@ def placebo_time_effects(changes: pd.DataFrame, settings: Settings) -> list[dict
                 changes["cluster_id"].to_numpy(),
                 changes["pair_id"].to_numpy(),
                 settings,
+                blocks=changes["block_id"].to_numpy(),
             )
         )
         rows.append(row)
@@ -308,16 +391,20 @@ def placebo_time_effects(changes: pd.DataFrame, settings: Settings) -> list[dict
 
 def small_firm_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
     rows = []
+    draws = {}  # outcome -> the ITT's t and null draws on all firms, for the family adjustment
     inference_itt = f"wild cluster bootstrap WCR, Webb, {settings.reps:,} reps, by agency"
     inference_tot = f"wild bootstrap Anderson-Rubin, Webb, {settings.reps:,} reps, by agency"
     for subgroup, frame in subgroups(changes):
         is_pilot = frame["is_pilot"].to_numpy()
         clusters = frame["cluster_id"].to_numpy()
         pairs = frame["pair_id"].to_numpy()
+        blocks = frame["block_id"].to_numpy()
         contacted = frame["is_contacted"].fillna(False).to_numpy(dtype=bool)
         for outcome in OUTCOMES:
             y = frame[f"d_{outcome}"].to_numpy(dtype=float)
             counts = _firm_counts(frame, frame[f"t_{outcome}"].to_numpy(dtype=float))
+            if subgroup == "all" and len(np.unique(clusters)) > 1 and is_pilot.any():
+                draws[outcome] = null_draws(y, is_pilot, clusters, settings)
             for estimand, endogenous, inference in (
                 ("ITT", None, inference_itt),
                 ("TOT", contacted, inference_tot),
@@ -326,21 +413,89 @@ def small_firm_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[s
                 row.update(experiment="small_firms", outcome=outcome, subgroup=subgroup)
                 row.update(estimand=estimand, inference=inference, **counts)
                 row.update(
-                    clustered_effect(y, is_pilot, clusters, pairs, settings, None, endogenous)
+                    clustered_effect(
+                        y, is_pilot, clusters, pairs, settings, None, endogenous, blocks
+                    )
                 )
                 rows.append(row)
+    adjust_family(rows, draws)
     return rows
 
 
-def large_recruiter_effects(changes: pd.DataFrame, settings: Settings) -> list[dict[str, object]]:
+def enrolment_design(units: pd.DataFrame) -> np.ndarray:
+    """What regional services could see when they enrolled a top recruiter, as log(1 + count):
+    offers filled through the service in each half of the look-back window (they enrolled on
+    recent growth), and its counted and furthest-from-employment hires there. The propensity
+    model and the doubly robust estimate both read this one design."""
+    first = units["lookback_offers_filled_first_half"].fillna(0).to_numpy(float)
+    second = units["lookback_offers_filled"].fillna(0).to_numpy(float) - first
+    hires = units["lookback_hires"].fillna(0).to_numpy(float)
+    furthest = units["lookback_furthest_hires"].fillna(0).to_numpy(float)
+    return np.log1p(np.column_stack([first, second, hires, furthest]))
+
+
+def doubly_robust_effect(
+    y_pre: np.ndarray,
+    y_post: np.ndarray,
+    is_pilot: np.ndarray,
+    design: np.ndarray,
+    level: float,
+    trim: float,
+) -> dict[str, object]:
+    """Sant'Anna & Zhao's (2020) doubly robust DiD for a two-period panel (the `drdid` package, a
+    port of R's DRDID): an enrolment propensity on `design` and a regression of the change on
+    `design` among controls; controls with a propensity of `trim` or more are left out. Standard
+    error from the influence function, normal interval."""
+    from drdid.drdid import drdid_panel
+
+    n = len(y_pre)
+    row: dict[str, object] = {"n_clusters": n}
+    if n < design.shape[1] + 3 or is_pilot.all() or not is_pilot.any():
+        return row
+    att, influence = drdid_panel(y_post, y_pre, is_pilot.astype(float), design, trim_level=trim)
+    std_error = float(np.std(influence, ddof=1) / math.sqrt(n))
+    quantile = stats.norm.ppf(0.5 + level / 2)
+    row.update(
+        estimate=float(att),
+        std_error=std_error,
+        ci_low=float(att - quantile * std_error),
+        ci_high=float(att + quantile * std_error),
+        p_value=float(2 * stats.norm.sf(abs(att / std_error))) if std_error > 0 else math.nan,
+    )
+    return row
+
+
+def large_recruiter_effects(
+    changes: pd.DataFrame, settings: Settings, trim: float | None = None
+) -> list[dict[str, object]]:
+    """The plain DiD (HC1) of each outcome and, when the covariates are there (`trim` given),
+    the doubly robust DiD beside it (estimand `ATT_DR`)."""
     rows = []
+    is_pilot = changes["is_pilot"].to_numpy()
+    design = enrolment_design(changes) if trim is not None else None
     for outcome in OUTCOMES:
+        counts = _firm_counts(changes, changes[f"t_{outcome}"].to_numpy(dtype=float))
+        y = changes[f"d_{outcome}"].to_numpy(dtype=float)
         row = _empty_row()
         row.update(experiment="large_recruiters", outcome=outcome, subgroup="all", estimand="ITT")
-        row.update(inference="HC1, firm-level assignment, t(n - 2)")
-        row.update(_firm_counts(changes, changes[f"t_{outcome}"].to_numpy(dtype=float)))
-        y = changes[f"d_{outcome}"].to_numpy(dtype=float)
-        row.update(robust_effect(y, changes["is_pilot"].to_numpy(), settings.level))
+        row.update(inference="HC1, firm-level assignment, t(n - 2)", **counts)
+        row.update(robust_effect(y, is_pilot, settings.level))
+        rows.append(row)
+        if design is None:
+            continue
+        total = changes[f"t_{outcome}"].to_numpy(dtype=float)
+        row = _empty_row()
+        row.update(experiment="large_recruiters", outcome=outcome, subgroup="all")
+        row.update(estimand="ATT_DR", **counts)
+        row.update(
+            inference=f"doubly robust DiD (Sant'Anna & Zhao 2020, drdid), controls with a "
+            f"propensity of {trim} or more trimmed, influence-function SE"
+        )
+        row.update(
+            doubly_robust_effect(
+                (total - y) / 2, (total + y) / 2, is_pilot, design, settings.level, trim
+            )
+        )
         rows.append(row)
     return rows
 
@@ -378,6 +533,7 @@ def satisfaction_effects(answers: pd.DataFrame, settings: Settings) -> list[dict
                     data["pilot_agency_code"].to_numpy(),
                     settings,
                     extra,
+                    blocks=data["block_id"].to_numpy(),
                 )
             )
             rows.append(row)
@@ -390,15 +546,21 @@ def estimate_effects(
     answers: pd.DataFrame,
     settings: Settings,
     placebo_periods: pd.DataFrame | None = None,
+    recruiters: pd.DataFrame | None = None,
+    dr_trim: float | None = None,
 ) -> pd.DataFrame:
     """The effects table (OUTPUT_COLUMNS), from the outcome panel (`int_unit_period_outcomes`),
     the units (`int_experiment_units`), the answers (`int_satisfaction_answers_windowed`) and,
-    when given, the placebo windows (`int_unit_placebo_outcomes`)."""
+    when given, the placebo windows (`int_unit_placebo_outcomes`) and the top recruiters'
+    baseline covariates (`int_large_recruiters_assigned`) for the doubly robust DiD."""
     small = unit_changes(periods, units, "small_firms")
     large = unit_changes(periods, units, "large_recruiters")
+    if recruiters is not None:
+        covariates = recruiters.set_index("siren").drop(columns=["cohort"], errors="ignore")
+        large = large.join(covariates, on="unit_id")
     rows = [
         *small_firm_effects(small, settings),
-        *large_recruiter_effects(large, settings),
+        *large_recruiter_effects(large, settings, dr_trim if recruiters is not None else None),
         *satisfaction_effects(answers, settings),
     ]
     if placebo_periods is not None:
@@ -406,6 +568,7 @@ def estimate_effects(
             placebo_periods, units, "small_firms", before="placebo_pre", after="placebo_post"
         )
         rows += placebo_time_effects(placebo, settings)
+    mark_roles(rows)
     return _typed(rows, OUTPUT_TYPES)
 
 

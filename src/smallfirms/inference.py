@@ -306,10 +306,15 @@ def randomization_p_value(
     pairs: np.ndarray,
     max_assignments: int,
     seed: int,
-) -> tuple[float, int]:
+) -> tuple[float, int, float]:
     """RI p-value of a statistic of the treatment indicator: the share of pair swaps whose
-    |statistic| is at least the observed one (the observed assignment included), and the number
-    of swaps.
+    |statistic| is at least the observed one (the observed assignment included), the number of
+    swaps, and the smallest p-value this set of swaps can give: the share of swaps tied at the
+    largest |statistic|. Swapping every pair mirrors the assignment and gives the same |t|, so
+    with 2^k swaps that floor is 2 / 2^k, not 1 / 2^k.
+
+    `pairs` labels the units that swap together: agency pairs, or blocks of pairs (the two
+    agglomeration pairs of a region share an urban area and swap as one).
 
     A swap under which the statistic is not defined (NaN: a cell of the design left empty, as when
     a subgroup's only treated observations of a window move to the other arm) is left out of both
@@ -318,7 +323,31 @@ def randomization_p_value(
     assignments = swapped_assignments(is_pilot, pairs, max_assignments, seed)
     values = np.array([abs(statistic(assignment)) for assignment in assignments])
     values = values[np.isfinite(values)]
-    return float(np.mean(values >= observed - 1e-12 * max(1.0, observed))), len(values)
+    if len(values) == 0:
+        return math.nan, 0, math.nan
+    p_value = float(np.mean(values >= observed - 1e-12 * max(1.0, observed)))
+    largest = float(values.max())
+    floor = float(np.mean(values >= largest - 1e-12 * max(1.0, largest)))
+    return p_value, len(values), floor
+
+
+def romano_wolf(t_observed: np.ndarray, t_bootstrap: np.ndarray) -> np.ndarray:
+    """Romano–Wolf step-down p-values of a family of tests (Romano & Wolf 2005, Algorithm 4.1 with
+    bootstrap t statistics): `t_observed` (m,) the sample t of each hypothesis, `t_bootstrap`
+    (m, B) its bootstrap t under its null, drawn with the same weights for every hypothesis so
+    that their dependence is kept. Taking hypotheses from the largest |t| down, each one's p-value
+    is the share of draws whose largest |t| over the hypotheses not yet taken exceeds its |t|, and
+    never less than the p-value before it. Each is at least its own single-test p-value."""
+    t_observed = np.abs(np.asarray(t_observed, dtype=float))
+    draws = np.abs(np.asarray(t_bootstrap, dtype=float))
+    order = np.argsort(-t_observed, kind="stable")
+    adjusted = np.empty(len(t_observed))
+    running = 0.0
+    for rank, k in enumerate(order):
+        largest = draws[order[rank:]].max(axis=0)
+        running = max(running, float(np.mean(largest > t_observed[k])))
+        adjusted[k] = running
+    return adjusted
 
 
 # --------------------------------------------------------------------------------------------

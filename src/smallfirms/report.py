@@ -272,17 +272,29 @@ def _forest(rows: list[dict[str, object]], labels: list[str], title: str) -> str
     return _svg(figure)
 
 
+def _ri(value: object, floor: object) -> str:
+    """A randomization p-value with the smallest its permutation set can reach: 0.031 (≥ 0.004)."""
+    if absent(value):
+        return MISSING
+    return p_value(value) + ("" if absent(floor) else f" (≥ {p_value(floor)})")
+
+
 def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
     table = []
     for r in rows:
         if r["is_suppressed"]:
-            values = [SUPPRESSED] * 5
+            values = [SUPPRESSED] * 7
+        elif r.get("is_descriptive"):  # a subgroup of 3 treated clusters: no confirmatory p-value
+            values = [fmt(r["estimate"]), fmt_ci(r["ci_low"], r["ci_high"])]
+            values += [DESCRIPTIVE] * 4 + [fmt_plain(r["std_error"])]
         else:
             values = [
                 fmt(r["estimate"]),
                 fmt_ci(r["ci_low"], r["ci_high"]),
-                p_value(r["p_value"]),
-                p_value(r.get("p_value_ri")),
+                p_value(r["p_value"]) + (" (primary)" if r.get("is_primary") else ""),
+                p_value(r.get("p_value_family")),
+                _ri(r.get("p_value_ri"), r.get("ri_min_p_value")),
+                _ri(r.get("p_value_ri_block"), r.get("ri_block_min_p_value")),
                 fmt_plain(r["std_error"]),
             ]
         table.append(
@@ -302,9 +314,12 @@ def _effect_rows(rows: list[dict[str, object]]) -> list[list[str]]:
 
 
 EFFECT_HEADERS = ["experiment", "outcome", "subgroup", "estimand", "estimate", f"{CONFIDENCE} CI"]
-EFFECT_HEADERS += ["p"]
-EFFECT_HEADERS += ["p (RI)", "SE", "RI draws", "pilot", "control", "clusters"]
-EFFECT_NUMERIC = set(range(4, 13))
+EFFECT_HEADERS += ["p", "p (family, Romano–Wolf)"]
+EFFECT_HEADERS += ["p (RI, pairs)", "p (RI, blocks)", "SE", "RI draws", "pilot", "control"]
+EFFECT_HEADERS += ["clusters"]
+EFFECT_NUMERIC = set(range(4, 15))
+# In place of a subgroup's p-values: 3 treated clusters, descriptive only (experiments.md).
+DESCRIPTIVE = "descriptive"
 
 
 def section_effects(con: duckdb.DuckDBPyConnection) -> str:
@@ -430,7 +445,36 @@ def section_satisfaction(con: duckdb.DuckDBPyConnection) -> str:
         for r in rows
     ]
     headers = ["population", "survey", "firms", "answers", "satisfied", "ref. small", "ref. all"]
-    return "<h2>Satisfaction</h2>" + _svg(figure) + _table(headers, table, numeric={2, 3, 4, 5, 6})
+    body = _table(headers, table, numeric={2, 3, 4, 5, 6})
+    return "<h2>Satisfaction</h2>" + _svg(figure) + body + _satisfaction_bounds(con)
+
+
+def _satisfaction_bounds(con: duckdb.DuckDBPyConnection) -> str:
+    """Response rates by arm first, then the respondents' difference and its Lee bounds."""
+    if not _has(con, "eval_satisfaction_bounds", "lee_lower_bound"):
+        return ""
+    rows = _rows(con, "select * from marts.eval_satisfaction_bounds order by survey_window")
+    table = [
+        [
+            str(r["survey_window"]),
+            share(r["pilot_response_rate"]),
+            share(r["control_response_rate"]),
+            SUPPRESSED if r["is_suppressed"] else fmt(r["respondent_difference"]),
+            SUPPRESSED
+            if r["is_suppressed"]
+            else fmt_ci(r["lee_lower_bound"], r["lee_upper_bound"]),
+        ]
+        for r in rows
+    ]
+    headers = ["survey", "pilot response", "control response", "respondents' difference"]
+    headers += ["Lee bounds"]
+    note = (
+        '<p class="note">Contacted firms answer more often, so the satisfied shares of the two '
+        "arms' respondents compare unlike firms: their difference is not the cohort's effect. "
+        "Lee's bounds trim the arm that answered more and say what the effect can be among firms "
+        "that would answer in either arm.</p>"
+    )
+    return note + _table(headers, table, numeric={1, 2, 3, 4})
 
 
 def section_funnel(con: duckdb.DuckDBPyConnection) -> str:
@@ -569,17 +613,21 @@ def section_design(con: duckdb.DuckDBPyConnection) -> str:
             SUPPRESSED if r["is_suppressed"] else fmt_plain(r["mde_analytic"]),
             SUPPRESSED if r["is_suppressed"] else fmt_plain(r["intra_cluster_correlation"]),
             fmt(r["n_assignments"]),
+            *(share(r.get(f"size_{test}")) for test in ("crv1", "wild_bootstrap", "randomization")),
         ]
         for r in rows
     ]
     headers = ["experiment", "outcome", "data", "MDE simulated", "MDE analytic", "ICC", "draws"]
+    headers += ["size CRV1", "size wild bootstrap", "size RI"]
     text = (
         "<h2>What this pilot could detect before it started</h2>"
         f"<p>Minimum detectable effects ({percent_label(project_vars()['design_power'])} power, "
         f"{percent_label(1 - float(project_vars()['confidence_level']))} level) from pre-baseline "
-        "data only: the evaluation's own test run on placebo assignments of the agency pairs.</p>"
+        "data only: the evaluation's own test run on placebo assignments of the agency pairs. "
+        "The sizes are each test's share of p &lt; 5 % over those assignments, where no effect "
+        "can be (about 5 % for a test that keeps its promise).</p>"
     )
-    return text + _table(headers, table, numeric={3, 4, 5, 6})
+    return text + _table(headers, table, numeric={3, 4, 5, 6, 7, 8, 9})
 
 
 def section_event_study(con: duckdb.DuckDBPyConnection) -> str:

@@ -202,7 +202,8 @@ def _post_baseline_changes(raw: Path, base: Path) -> PostBaseline:
     ids: dict[str, list[str]] = {}
     corrected: dict[str, dict[str, tuple[str, object]]] = {}
 
-    # hire declarations: counted hires from the baseline date on, a late copy of a look-back hire
+    # hire declarations: counted hires from the baseline date on, a late copy of a look-back hire,
+    # a look-back hire first declared after the baseline
     fields, hires = _read(raw, "hire_declarations")
     nirs = sorted({r["nir"] for r in hires})[:20]
     new_hires = []
@@ -232,6 +233,19 @@ def _post_baseline_changes(raw: Path, base: Path) -> PostBaseline:
     late_copy = dict(original, declaration_id="DTESTLATE01")
     late_copy["date_declaration"] = _timestamp(BASELINE, 40, "10:00:00")
     new_hires.append(late_copy)
+    # a look-back hire at a priority prospect, first declared after the baseline: not known then,
+    # so the firm stays a non-recruiter (experiments.md, Hires: as known at a date)
+    new_hires.append(
+        {
+            "declaration_id": "DTESTLATE02",
+            "siret": targets[1][0],
+            "nir": nirs[-1],
+            "date_embauche": _day(LOOKBACK[0], 60),
+            "nature_contrat": "CDI",
+            "date_fin_contrat": "",
+            "date_declaration": _timestamp(BASELINE, 45, "11:00:00"),
+        }
+    )
 
     def at_cohort_firm(row: dict[str, str]) -> bool:
         return row["siret"] in cohort_sirets or row["siret"] in large_cohort_sirets
@@ -496,8 +510,13 @@ def _key(row: tuple) -> tuple:
     return tuple((value is None, value) for value in row)
 
 
+EXPOSURE_COLUMNS = {"is_treated", "is_contacted"}  # read from the pilot period, not membership
+
+
 def _membership(database: Path, relation: str) -> list[tuple]:
-    columns = [c for c in _query_column(database, f"describe {relation}") if c != "is_treated"]
+    columns = [
+        c for c in _query_column(database, f"describe {relation}") if c not in EXPOSURE_COLUMNS
+    ]
     return sorted(_query(database, f"select {', '.join(columns)} from {relation}"), key=_key)
 
 

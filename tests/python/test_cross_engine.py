@@ -39,6 +39,7 @@ DUCKDB_ONLY_MARTS = {
     "eval_event_study",
     "eval_design",
     "eval_balance_joint_test",
+    "eval_large_recruiter_overlap",
     "score_calibration",
     "score_validation",
     "score_validation_summary",

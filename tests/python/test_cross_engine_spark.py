@@ -20,6 +20,7 @@ if not SPARK_WAREHOUSE:
 # Marts built on the Python models (pyfixest, numpy): disabled on Spark (dbt_project.yml).
 DUCKDB_ONLY_MARTS = {
     "eval_balance_joint_test",
+    "eval_large_recruiter_overlap",
     "eval_design",
     "eval_effects",
     "eval_event_study",
@@ -131,6 +132,7 @@ COMPARED_MARTS = sorted(
         "eval_balance",
         "eval_monthly_outcomes",
         "eval_satisfaction",
+        "eval_satisfaction_bounds",
         "eval_service_funnel",
         "firm_month_outcomes",
         "firm_period_outcomes",

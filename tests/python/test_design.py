@@ -84,3 +84,18 @@ def test_a_constant_outcome_has_no_mde():
     assert math.isnan(design.simulated_mde_firm_level(constant, is_pilot, SETTINGS)[0])
     assert math.isnan(design.analytic_mde(constant, is_pilot, clusters, 0.05, 0.8)[0])
     assert math.isnan(design.analytic_mde(constant, is_pilot, None, 0.05, 0.8)[0])
+
+
+def test_placebo_assignments_give_each_test_its_size():
+    """Over the placebo assignments, the share of p < 5 % of each test: randomization inference
+    is at most 5 % by construction (each assignment's |t| ranked among all), the others are
+    shares of the same assignments."""
+    y, is_pilot, clusters, pairs = fixture(2.0)
+    mde, n, sizes = design.simulated_mde_clustered(y, is_pilot, clusters, pairs, SETTINGS)
+    assert n > 0
+    assert set(sizes) == {"size_crv1", "size_wild_bootstrap", "size_randomization"}
+    assert all(0 <= value <= 1 for value in sizes.values())
+    assert sizes["size_randomization"] <= SETTINGS.alpha + 1e-12
+    # the mirror of each assignment gives the same |t|: every share is a multiple of 2 / n
+    for value in sizes.values():
+        assert abs(value * n / 2 - round(value * n / 2)) < 1e-9

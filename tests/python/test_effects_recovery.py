@@ -2,10 +2,12 @@
 
 The generator records under `_truth/` the extra hires it gave each contacted pilot small firm and
 each enrolled large recruiter, and the satisfaction answers it turned satisfied. For the cohorts the
-warehouse built, the true ITT is the planted total over the pilot cohort divided by its size (the
-TOT: over the contacted firms); for satisfaction, the share of the pilot cohort's evaluation-window
-answers that were turned. Each 95 % interval of `eval_effects` must cover its truth; on the same
-world generated with `--no-effects`, the small-firm hires interval must cover 0.
+warehouse built, the true ITT is the planted total over the pilot cohort divided by its size; the
+TOT's truth is that ITT over its first stage, the difference of the arms' contacted shares
+(contacted is measured in both arms; the shares are counted here by hand from the raw actions); for
+satisfaction, the share of the pilot cohort's evaluation-window answers that were turned. Each 95 %
+interval of `eval_effects` must cover its truth; on the same world generated with `--no-effects`,
+the small-firm hires ITT and TOT intervals must cover 0.
 
 Both worlds are the default one (scale 0.1, seed 42, what `make run` builds), built here up to the
 effects and the event study: the make-test world (scale 0.02, about 150 firms a cohort, 5 to 35
@@ -25,6 +27,8 @@ import duckdb
 import pandas as pd
 import pytest
 from worlds import dbt_build, generate
+
+from smallfirms.project import calendar
 
 SCALE, SEED = "0.1", "42"
 
@@ -90,19 +94,83 @@ def _covers(interval: tuple, truth: float, what: str) -> None:
     )
 
 
+def _contacted_shares(con: duckdb.DuckDBPyConnection, raw: Path) -> tuple[float, float]:
+    """Each small-firm cohort's share of firms with a counsellor action in the pilot period,
+    counted by hand from the raw actions file (pilot and control alike)."""
+    start, end = calendar()["pilot"]
+    actions = pd.read_csv(
+        raw / "counsellor_actions.csv", dtype=str, usecols=["siret", "date_action"]
+    )
+    dates = pd.to_datetime(actions["date_action"], errors="coerce").dt.date
+    reached = set(actions.loc[(dates >= start) & (dates <= end), "siret"])
+    cohort = con.execute("select siret, cohort from marts.cohort_small_firms").df()
+    cohort["contacted"] = cohort["siret"].isin(reached)
+    shares = cohort.groupby("cohort")["contacted"].mean()
+    return float(shares["pilot"]), float(shares["control"])
+
+
+def _first_stage(con: duckdb.DuckDBPyConnection) -> float:
+    (first_stage,) = con.execute(
+        "select first_stage from marts.eval_effects where experiment = 'small_firms' "
+        "and outcome = 'hires' and estimand = 'TOT' and subgroup = 'all'"
+    ).fetchone()
+    return first_stage
+
+
 def test_small_firm_hires_itt_and_tot_cover_the_planted_extra_hires(planted):
+    """The TOT instruments contacted (measured in both arms) by assignment: its first stage is the
+    difference of the arms' contacted shares, and its truth the planted ITT over that difference."""
     warehouse, truth_dir = planted
     extra = pd.read_csv(truth_dir / "small_firm_extra_hires.csv", dtype=str)
     extra["extra_hires"] = extra["extra_hires"].astype(int)
     cohort = warehouse.execute(
-        "select siret, is_treated from marts.cohort_small_firms where cohort = 'pilot'"
+        "select siret from marts.cohort_small_firms where cohort = 'pilot'"
     ).df()
     merged = cohort.merge(extra, on="siret", how="left").fillna({"extra_hires": 0})
     itt_truth = merged["extra_hires"].sum() / len(merged)
-    tot_truth = merged["extra_hires"].sum() / merged["is_treated"].sum()
+    pilot_share, control_share = _contacted_shares(warehouse, truth_dir.parent)
+    assert control_share > 0, "no control firm contacted: the first stage is one arm's"
+    assert _first_stage(warehouse) == pytest.approx(pilot_share - control_share, abs=1e-12)
+    tot_truth = itt_truth / (pilot_share - control_share)
     assert itt_truth > 0, "the test world planted no small-firm effect"
     _covers(_effect(warehouse, "small_firms", "hires", "ITT"), itt_truth, "small-firm hires ITT")
     _covers(_effect(warehouse, "small_firms", "hires", "TOT"), tot_truth, "small-firm hires TOT")
+
+
+SEGMENTS = {
+    "priority": "lower(cast(is_priority_prospect as varchar))",
+    "sector_tercile": "cast(sector_rate_tercile as varchar)",
+    "band": "tranche_effectifs",
+}
+
+
+def test_heterogeneous_effects_cover_what_each_segment_was_planted(planted):
+    """Each pre-registered segment's hires ITT (priority prospect, sector-rate tercile, band)
+    covers the extra hires the world planted in the segment's pilot firms, per pilot firm."""
+    warehouse, truth_dir = planted
+    extra = pd.read_csv(truth_dir / "small_firm_extra_hires.csv", dtype=str)
+    extra["extra_hires"] = extra["extra_hires"].astype(int)
+    labels = ", ".join(f"{sql} as {name}" for name, sql in SEGMENTS.items())
+    pilot = warehouse.execute(
+        f"select unit_id as siret, {labels} from intermediate.int_experiment_units "
+        "where experiment = 'small_firms' and cohort = 'pilot'"
+    ).df()
+    pilot = pilot.merge(extra, on="siret", how="left").fillna({"extra_hires": 0})
+    checked = 0
+    for name in SEGMENTS:
+        for value, firms in pilot.groupby(name):
+            row = warehouse.execute(
+                EFFECT_ROW.replace("subgroup = 'all'", "subgroup = ?"),
+                ["small_firms", "hires", f"{name}:{value}", "ITT"],
+            ).fetchone()
+            assert row is not None, f"no {name}:{value} row"
+            estimate, low, high, p_value, suppressed = row
+            if suppressed:
+                continue
+            truth = firms["extra_hires"].sum() / len(firms)
+            _covers((estimate, low, high, p_value), truth, f"hires ITT, {name}:{value}")
+            checked += 1
+    assert checked >= 7, f"only {checked} segments were published"
 
 
 def test_large_recruiter_furthest_hires_effect_covers_the_planted_hires(planted):
@@ -136,10 +204,15 @@ def test_satisfaction_effect_covers_the_planted_uplift(planted):
 
 def test_no_planted_effect_no_small_firm_hires_effect(worlds):
     with duckdb.connect(str(worlds["null"].database), read_only=True) as con:
-        estimate, low, high, p_value = _effect(con, "small_firms", "hires", "ITT")
-    assert low <= 0 <= high, (
-        f"no effect was planted, yet the 95 % CI is [{low:.4f}, {high:.4f}] (p = {p_value:.4f})"
-    )
+        pilot_share, control_share = _contacted_shares(con, worlds["null"].raw)
+        first_stage = _first_stage(con)
+        for estimand in ("ITT", "TOT"):
+            estimate, low, high, p_value = _effect(con, "small_firms", "hires", estimand)
+            assert low <= 0 <= high, (
+                f"no effect was planted, yet the {estimand}'s 95 % CI is [{low:.4f}, {high:.4f}] "
+                f"(p = {p_value:.4f})"
+            )
+    assert first_stage == pytest.approx(pilot_share - control_share, abs=1e-12)
 
 
 def test_placebo_in_time_finds_no_effect_before_the_pilot(planted):

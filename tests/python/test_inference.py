@@ -74,7 +74,7 @@ def test_randomization_inference_enumerates_every_swap_of_the_pairs():
         seen.append(tuple(assignment))
         return change[assignment].mean() - change[~assignment].mean()
 
-    p_value, n = inference.randomization_p_value(
+    p_value, n, floor = inference.randomization_p_value(
         statistic, is_pilot, firms["pair_id"].to_numpy(), 4096, seed=1
     )
     # 2 pairs: 4 assignments (plus the observed one, computed first)
@@ -82,6 +82,32 @@ def test_randomization_inference_enumerates_every_swap_of_the_pairs():
     assert len(set(seen[1:])) == 4
     # |statistics| by hand: observed 1.5; swap pair A: 0.5; swap pair C: 1.0; both: 1.5
     assert p_value == pytest.approx(2 / 4)
+    # swapping both pairs mirrors the assignment (same |statistic|): no p below 2 / 4
+    assert floor == pytest.approx(2 / 4)
+
+
+def test_randomization_by_block_swaps_the_pairs_of_a_block_together():
+    """Blocks of pairs (a region's two agglomeration pairs) swap as one: 5 pairs of two units in 3
+    blocks give 2^3 assignments, and the mirror assignment keeps the floor at 2 / 8."""
+    blocks = np.array(["b1"] * 4 + ["b2"] * 4 + ["b3"] * 2)
+    is_pilot = np.array([True, False] * 5)
+    effect = np.array([3.0, 0.0, 1.0, 0.0, 2.0, 0.0, 0.5, 0.0, 4.0, 0.0])
+    seen = []
+
+    def statistic(assignment: np.ndarray) -> float:
+        seen.append(tuple(assignment))
+        return effect[assignment].mean() - effect[~assignment].mean()
+
+    p_value, n, floor = inference.randomization_p_value(statistic, is_pilot, blocks, 4096, 1)
+    assert n == 8 and floor == pytest.approx(2 / 8)
+    for assignment in seen:
+        flags = np.array(assignment)
+        # within a block, every pair is the observed one or every pair is swapped
+        for block in ("b1", "b2", "b3"):
+            kept = flags[blocks == block] == is_pilot[blocks == block]
+            assert kept.all() or not kept.any()
+    # observed |difference| 2.1 is the largest: only it and its mirror reach it
+    assert p_value == pytest.approx(2 / 8)
 
 
 def test_t_of_is_undefined_under_a_swap_that_empties_a_cell():
@@ -94,7 +120,7 @@ def test_t_of_is_undefined_under_a_swap_that_empties_a_cell():
     assert np.isfinite(statistic(cells.pilot))
     swap_one = np.where(cells.pairs == "0", ~cells.pilot, cells.pilot)
     assert np.isnan(statistic(swap_one))
-    p_value, n = inference.randomization_p_value(statistic, cells.pilot, cells.pairs, 4096, seed=1)
+    p_value, n, _ = inference.randomization_p_value(statistic, cells.pilot, cells.pairs, 4096, 1)
     assert n == 2
     assert 0 < p_value <= 1
 
@@ -164,3 +190,36 @@ def test_hc1_standard_error_matches_pyfixest():
     fit = pf.feols("y ~ pilot", data=data, vcov="HC1")
     assert ours[0] == pytest.approx(float(fit.coef()["pilot"]), rel=1e-10)
     assert ours[1] == pytest.approx(float(fit.se()["pilot"]), rel=1e-10)
+
+
+def test_romano_wolf_step_down_by_hand():
+    # Two hypotheses, four draws. |t| observed: A 2.5, B 1.5.
+    # Step 1 (A, the largest): max over {A, B} of the draws' |t| = 3, 1, 2, 2.6 -> share above
+    # 2.5: 2 / 4. Step 2 (B): draws of B alone, 1, 0.5, 2, 0.2 -> share above 1.5: 1 / 4, raised
+    # to the step before: 2 / 4.
+    t = np.array([2.5, -1.5])
+    draws = np.array([[3.0, -1.0, 0.5, 2.6], [1.0, 0.5, -2.0, 0.2]])
+    np.testing.assert_allclose(inference.romano_wolf(t, draws), [0.5, 0.5])
+    # one hypothesis: its own bootstrap p-value
+    np.testing.assert_allclose(inference.romano_wolf(t[1:], draws[1:]), [0.25])
+
+
+def test_romano_wolf_is_never_below_the_single_tests_and_bounds_the_familywise_error():
+    rng = np.random.default_rng(4)
+    common = rng.normal(size=2000)
+    draws = 0.7 * common + 0.7 * rng.normal(size=(5, 2000))  # five correlated nulls
+    t = np.array([2.4, 0.3, -1.9, 1.1, 2.9])
+    adjusted = inference.romano_wolf(t, draws)
+    single = (np.abs(draws) > np.abs(t)[:, None]).mean(axis=1)
+    assert (adjusted >= single - 1e-12).all()
+    # the order of |t| is kept: a larger |t| never gets a larger adjusted p-value
+    order = np.argsort(-np.abs(t))
+    assert (np.diff(adjusted[order]) >= -1e-12).all()
+    # under the null, the family-wise error of the step-down at 5 % stays near 5 %: draw the
+    # "observed" t from the null draws themselves
+    rejections = 0
+    for b in range(200):
+        observed = draws[:, b]
+        rest = np.delete(draws, b, axis=1)
+        rejections += (inference.romano_wolf(observed, rest) < 0.05).any()
+    assert rejections / 200 < 0.1

@@ -85,7 +85,9 @@ def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
                 ('small_firms', 'hires', 'all', 'TOT', 0.5, 0.1, 0.2, 'inf'::double, 0.001, 0.01,
                  512, 'wild', 100, 100, 18, 0.5, false),
                 ('small_firms', 'hires', 'region:27', 'ITT', null, null, null, null, null, null, 8,
-                 'wild', 2, 40, 6, null, true)
+                 'wild', 2, 40, 6, null, true),
+                ('small_firms', 'hires', 'region:44', 'ITT', 0.31, 0.2, -0.2, 0.8, 0.0456, 0.25,
+                 8, 'wild', 40, 40, 6, null, false)
             ) as t(experiment, outcome, subgroup, estimand, estimate, std_error, ci_low, ci_high,
                    p_value, p_value_ri, n_ri_assignments, inference, n_pilot, n_control,
                    n_clusters, first_stage, is_suppressed)
@@ -112,12 +114,15 @@ def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
     page = report.render(database)
     cells = re.findall(r'<td class="[^"]*suppressed[^"]*">([^<]*)</td>', page)
     assert cells and set(cells) == {report.SUPPRESSED}
-    # the suppressed region row: five suppressed figures, and no "+0.000" anywhere
+    # the suppressed region row: its seven figures suppressed (estimate, interval, p, family p,
+    # both RI p-values, SE), and no "+0.000" anywhere
     region_row = re.search(
         r"<tr><td>small_firms</td><td>hires</td><td>region:27</td>.*?</tr>", page
     )
-    assert region_row and region_row.group(0).count(f">{report.SUPPRESSED}<") == 5
+    assert region_row and region_row.group(0).count(f">{report.SUPPRESSED}<") == 7
     assert "+0.000" not in page
+    # an older layout without is_descriptive: a region's p-values are shown as they were
+    assert "0.046" in page
     satisfaction_row = re.search(r"<tr><td>pilot</td><td>evaluation_survey</td>.*?</tr>", page)
     assert satisfaction_row and satisfaction_row.group(0).count(f">{report.SUPPRESSED}<") == 2
     # in the charts too: the forest plot by subgroup and the satisfaction bars say it in words
@@ -130,6 +135,36 @@ def test_suppressed_cells_read_suppressed_never_zero(tmp_path):
     assert "marts.eval_service_funnel is not in this warehouse" in page
     assert "marts.eval_balance_joint_test is not in this warehouse" in page
     assert page.count("<svg") == 4
+
+
+def test_descriptive_subgroups_show_no_confirmatory_p_value(tmp_path):
+    """A regional subgroup (3 treated clusters) is descriptive: its estimate and interval are
+    shown, its p-values are not."""
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.eval_effects as select * from (values
+                ('small_firms', 'hires', 'all', 'ITT', 0.25, 0.05, 0.15, 0.35, 0.0011, 0.0117,
+                 0.0039, 0.0313, true, null, false, 512, 'wild', 100, 100, 18, null, false),
+                ('small_firms', 'hires', 'region:44', 'ITT', 0.31, 0.2, -0.2, 0.8, 0.0456, 0.25,
+                 0.25, null, false, null, true, 8, 'wild', 40, 40, 6, null, false)
+            ) as t(experiment, outcome, subgroup, estimand, estimate, std_error, ci_low, ci_high,
+                   p_value, p_value_ri, ri_min_p_value, p_value_ri_block, is_primary,
+                   p_value_family, is_descriptive, n_ri_assignments, inference, n_pilot,
+                   n_control, n_clusters, first_stage, is_suppressed)
+            """
+        )
+    page = report.render(database)
+    region_row = re.search(
+        r"<tr><td>small_firms</td><td>hires</td><td>region:44</td>.*?</tr>", page
+    )
+    assert region_row and region_row.group(0).count(f">{report.DESCRIPTIVE}<") == 4
+    assert "0.046" not in region_row.group(0) and "0.250" not in region_row.group(0)
+    overall = re.search(r"<tr><td>small_firms</td><td>hires</td><td>all</td>.*?</tr>", page)
+    assert overall and "0.001 (primary)" in overall.group(0)
+    assert "0.012 (≥ 0.004)" in overall.group(0)
 
 
 @pytest.mark.parametrize("content", [None, b"this is not a duckdb file\n" * 100])

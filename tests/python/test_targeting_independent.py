@@ -71,8 +71,11 @@ def _project_vars() -> dict:
 # ---------------------------------------------------------------- independent model
 
 
-def _counted_lookback_hires(start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
-    """Counted hires per siret with date_embauche in [start, end]."""
+def _counted_lookback_hires(
+    start: pd.Timestamp, end: pd.Timestamp, known_before: pd.Timestamp
+) -> pd.Series:
+    """Counted hires per siret with date_embauche in [start, end], as known at `known_before`:
+    the hire's earliest declaration is dated before it (experiments.md, Hires)."""
     hires = _raw(
         "hire_declarations",
         [
@@ -97,7 +100,8 @@ def _counted_lookback_hires(start: pd.Timestamp, end: pd.Timestamp) -> pd.Series
         (hires["nature_contrat"] == "CDD") & (duration > MAX_UNCOUNTED_CDD_DAYS)
     )
     in_window = hires["date_embauche"].between(start, end, inclusive="both")
-    return hires.loc[counted & in_window].groupby("siret").size()
+    known = hires["date_declaration"] < known_before
+    return hires.loc[counted & in_window & known].groupby("siret").size()
 
 
 def _independent_model() -> dict:
@@ -141,7 +145,7 @@ def _independent_model() -> dict:
         & est["tranche_effectifs"].isin(small_bands)
         & est["tranche_effectifs_ul"].isin(small_bands)
     )
-    hires = _counted_lookback_hires(lookback_start, lookback_end)
+    hires = _counted_lookback_hires(lookback_start, lookback_end, baseline)
     est["lookback_hires"] = est["siret"].map(hires).fillna(0).astype(int)
 
     # Sector hiring rates: active establishments with a known band, every region of the world.

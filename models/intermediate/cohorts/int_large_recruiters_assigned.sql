@@ -21,6 +21,7 @@ members as (
         case when enrolments.siren is not null then 'pilot' else 'control' end as cohort,
         top_recruiters.recruiter_rank,
         top_recruiters.lookback_offers_filled,
+        top_recruiters.lookback_offers_filled_first_half,
         covariates.naf_section,
         top_recruiters.tranche_effectifs_ul,
         covariates.lookback_hires,

@@ -26,7 +26,14 @@ bands as (
 filled as (
     select
         establishments.siren,
-        count(*) as lookback_offers_filled
+        count(*) as lookback_offers_filled,
+        -- each half of the window: regional services enrolled firms on recent growth, so the
+        -- doubly robust estimate needs the trend, not only the level
+        sum(case
+            when offers.closed_date < {{ dbt.dateadd('month', 6, calendar_bound('lookback', 'start')) }}
+                then 1
+            else 0
+        end) as lookback_offers_filled_first_half
     from offers
     inner join establishments on offers.siret = establishments.siret
     group by establishments.siren
@@ -36,7 +43,8 @@ large_units as (
     select
         legal_units.siren,
         legal_units.tranche_effectifs_ul,
-        filled.lookback_offers_filled
+        filled.lookback_offers_filled,
+        cast(filled.lookback_offers_filled_first_half as bigint) as lookback_offers_filled_first_half
     from legal_units
     inner join bands on legal_units.tranche_effectifs_ul = bands.tranche_effectifs
     inner join filled on legal_units.siren = filled.siren

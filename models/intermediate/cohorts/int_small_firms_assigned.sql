@@ -1,5 +1,5 @@
--- Membership rests on baseline data only (prospects, agency pairs); `is_treated` is the one column
--- read from the pilot period: exposure, not membership.
+-- Membership rests on baseline data only (prospects, agency pairs); `is_contacted` and `is_treated`
+-- are the columns read from the pilot period: exposure, not membership.
 with
 
 targeted as (
@@ -39,6 +39,7 @@ members as (
         pairs.type_territoire,
         targeted.is_priority_prospect,
         targeted.lookback_hires,
+        targeted.tranche_effectifs,
         targeted.headcount_estimate,
         targeted.naf_section,
         targeted.sector_hiring_rate,
@@ -46,7 +47,9 @@ members as (
         -- a double, not a decimal: Spark divides by the literal 365.25 in decimal(18, 6)
         cast({{ dbt.datediff('targeted.created_date', calendar_bound('baseline'), 'day') }} as {{ type_double() }})
         / 365.25 as firm_age_years,
-        agency_roles.cohort = 'pilot' and contacted.siret is not null as is_treated
+        agency_roles.cohort = 'pilot' and contacted.siret is not null as is_treated,
+        -- measured the same way in both arms: the ordinary service contacts control firms too
+        contacted.siret is not null as is_contacted
     from targeted
     inner join agency_roles on targeted.code_agence = agency_roles.code_agence
     inner join pairs on agency_roles.pilot_agency_code = pairs.pilot_agency_code

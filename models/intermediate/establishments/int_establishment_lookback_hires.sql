@@ -1,4 +1,6 @@
--- Counted hires of every establishment in the 12-month look-back window (0 when it hired nobody).
+-- Counted hires of every establishment in the 12-month look-back window (0 when it hired nobody), as
+-- known at the baseline: declared before it. They decide targeting and the cohorts, so a late
+-- declaration of an old hire, filed during the pilot, moves no firm.
 with
 
 establishments as (
@@ -7,7 +9,9 @@ establishments as (
 
 hires as (
     select * from {{ ref('int_hires_counted') }}
-    where hire_date between {{ calendar_bound('lookback', 'start') }} and {{ calendar_bound('lookback', 'end') }}
+    where
+        hire_date between {{ calendar_bound('lookback', 'start') }} and {{ calendar_bound('lookback', 'end') }}
+        and declared_at < {{ calendar_bound('baseline') }}
 ),
 
 per_establishment as (

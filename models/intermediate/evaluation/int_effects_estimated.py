@@ -13,7 +13,8 @@ from smallfirms.estimate import Settings, estimate_effects
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = Settings.from_config(dbt.config.get("inference"))
+    inference = dbt.config.get("inference")
+    settings = Settings.from_config(inference)
     periods = dbt.ref("int_unit_period_outcomes").df()
     periods = periods.sort_values(["experiment", "unit_id", "period"], ignore_index=True)
     units = dbt.ref("int_experiment_units").df()
@@ -22,4 +23,7 @@ def model(dbt, session):
     answers = answers.sort_values("answer_id", ignore_index=True)
     placebo = dbt.ref("int_unit_placebo_outcomes").df()
     placebo = placebo.sort_values(["experiment", "unit_id", "period"], ignore_index=True)
-    return estimate_effects(periods, units, answers, settings, placebo)
+    recruiters = dbt.ref("int_large_recruiters_assigned").df()
+    recruiters = recruiters.sort_values("siren", ignore_index=True)
+    trim = float(inference["dr_propensity_trim"])
+    return estimate_effects(periods, units, answers, settings, placebo, recruiters, trim)

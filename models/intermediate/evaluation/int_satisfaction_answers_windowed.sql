@@ -27,6 +27,10 @@ cohort as (
     select * from {{ ref('int_small_firms_assigned') }}
 ),
 
+pilot_agencies as (
+    select * from {{ ref('pilot_agencies') }}
+),
+
 windowed as (
     select
         answers.answer_id,
@@ -40,13 +44,16 @@ windowed as (
         cohort.cohort,
         cohort.code_agence,
         cohort.pilot_agency_code,
-        coalesce(cohort.is_treated, false) as is_contacted
+        -- randomization inference's block (as in int_experiment_units)
+        {{ dbt.concat(['pilot_agencies.code_region', "'-'", 'pilot_agencies.role']) }} as block_id,
+        coalesce(cohort.is_contacted, false) as is_contacted
     from answers
     inner join survey_windows
         on answers.answer_date between survey_windows.start_date and survey_windows.end_date
     inner join levels on answers.reponse = levels.reponse
     left join establishments on answers.siret = establishments.siret
     left join cohort on answers.siret = cohort.siret
+    left join pilot_agencies on cohort.pilot_agency_code = pilot_agencies.code_agence
 )
 
 select * from windowed

@@ -1,6 +1,7 @@
 -- One row per experiment × unit × calendar month of the data window, zeros included (event studies).
 -- Units are those of the cohorts; outcomes those of the establishments they count: a small firm is
--- its own establishment, a large recruiter all establishments of its legal unit. Materialised: the
+-- its own establishment, a large recruiter its legal unit's establishments in the experiment
+-- regions (where the regional services acted; elsewhere nothing was tried). Materialised: the
 -- marts and the estimation read it.
 {%- set outcomes = ['hires', 'durable_hires', 'jobseeker_hires', 'furthest_jobseeker_hires',
     'offers_posted', 'offers_filled_pe'] %}
@@ -17,7 +18,8 @@ establishments as (
     select
         siret,
         siren
-    from {{ ref('stg_sirene__establishments') }}
+    from {{ ref('int_establishments_eligible_at_baseline') }}
+    where is_in_experiment_region
 ),
 
 month_outcomes as (

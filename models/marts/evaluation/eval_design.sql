@@ -34,6 +34,9 @@ published as (
             when outcome = 'satisfied'
                 then cast({{ var('satisfaction_reference_small_firms') }} as {{ type_double() }})
         end as reference_rate,
+        size_crv1,
+        size_wild_bootstrap,
+        size_randomization,
         is_suppressed
     from flagged
 )

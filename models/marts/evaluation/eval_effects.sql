@@ -26,11 +26,18 @@ published as (
         case when not is_suppressed then p_value end as p_value,
         case when not is_suppressed then p_value_ri end as p_value_ri,
         cast(n_ri_assignments as bigint) as n_ri_assignments,
+        ri_min_p_value,
+        case when not is_suppressed then p_value_ri_block end as p_value_ri_block,
+        cast(n_ri_block_assignments as bigint) as n_ri_block_assignments,
+        ri_block_min_p_value,
         inference,
         cast(n_pilot as bigint) as n_pilot,
         cast(n_control as bigint) as n_control,
         cast(n_clusters as bigint) as n_clusters,
         case when not is_suppressed then first_stage end as first_stage,
+        is_primary,
+        case when not is_suppressed then p_value_family end as p_value_family,
+        is_descriptive,
         is_suppressed
     from flagged
 )

@@ -69,8 +69,9 @@ def _hires(rng, w: World, scale: float, first_contact) -> None:
     small, w.truth["small_firm_extra_hires"] = hires.plant_small_firm_hires(
         rng, seeds, w.firms, w.activity, p, first_contact, n_pool
     )
+    experiment_regions = [w.info["region_codes"].index(r) for r in seeds.experiment_regions]
     large, w.truth["large_recruiter_extra_hires"] = hires.plant_large_recruiter_hires(
-        rng, seeds, w.firms, p, w.enrolments.enrolled_top
+        rng, seeds, w.firms, p, w.enrolments.enrolled_top, experiment_regions
     )
     decl, n_dup = hires.with_duplicates(rng, [natural, small, large], p)
     w.declarations = decl

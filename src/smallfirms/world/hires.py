@@ -102,14 +102,20 @@ def plant_small_firm_hires(
     return rows, truth[truth["expected_extra_hires"] > 0]
 
 
-def plant_large_recruiter_hires(rng, seeds: Seeds, firms: Firms, p: Params, enrolled: np.ndarray):
+def plant_large_recruiter_hires(
+    rng, seeds: Seeds, firms: Firms, p: Params, enrolled: np.ndarray, regions: list[int]
+):
     """Extra furthest-from-employment hires of enrolled top recruiters (heterogeneous by unit),
-    at one of their open establishments; the persons are planted long-term jobseekers."""
+    at one of their open establishments in the experiment regions (`regions`: region indices),
+    where the regional services acted and where the outcomes are counted; the persons are planted
+    long-term jobseekers."""
     s0, s1 = seeds.calendar["pilot"]
     expected = p.effect_large_recruiter_extra_furthest_hires * rng.uniform(0.4, 1.6, len(enrolled))
     extra = rng.poisson(expected)
     units = np.repeat(enrolled, extra)
-    open_sites = np.flatnonzero((firms.created < s0) & (firms.closure > s1))
+    open_sites = np.flatnonzero(
+        (firms.created < s0) & (firms.closure > s1) & np.isin(firms.region, regions)
+    )
     site_ul = firms.ul[open_sites]
     starts = np.searchsorted(site_ul, units, side="left")
     sizes = np.searchsorted(site_ul, units, side="right") - starts

@@ -15,14 +15,17 @@ EXPERIMENTS = {"small_firms": "small firms", "large_recruiters": "large recruite
 FAKE_START = data.window_start("placebo_post")  # the placebo's fake start, from the calendar seed
 ESTIMANDS = {
     "ITT": "ITT: effect of pilot assignment",
-    "TOT": "TOT: effect per contacted firm",
+    "TOT": "TOT: effect per firm contacted because of the pilot",
+    "ATT_DR": "doubly robust DiD (large recruiters, enrolment not drawn)",
     "ITT_DiD": "ITT net of the baseline survey (satisfaction)",
     "placebo_time": "placebo in time" + (f" (fake start {FAKE_START:%Y-%m})" if FAKE_START else ""),
 }
 QUERIES = {
     "effects": """
         select experiment, outcome, subgroup, estimand, estimate, std_error, ci_low, ci_high,
-            p_value, p_value_ri, inference, n_pilot, n_control, n_clusters, is_suppressed
+            p_value, p_value_ri, ri_min_p_value, p_value_ri_block, ri_block_min_p_value,
+            is_primary, p_value_family, is_descriptive,
+            inference, n_pilot, n_control, n_clusters, is_suppressed
         from marts.eval_effects
     """,
 }
@@ -148,6 +151,13 @@ def _effects_table(rows: pd.DataFrame, label: str) -> pd.DataFrame:
     def column(values, formatter) -> list[str]:
         return [data.cell(v, s, formatter) for v, s in zip(values, hidden, strict=True)]
 
+    descriptive = rows["is_descriptive"].fillna(False).astype(bool)
+
+    def p_column(values) -> list[str]:
+        """A p-value, or "descriptive" for a subgroup of 3 treated clusters (no confirmatory p)."""
+        cells = column(values, data.p_value)
+        return ["descriptive" if d else c for c, d in zip(cells, descriptive, strict=True)]
+
     return pd.DataFrame(
         {
             label: rows["label"],
@@ -157,8 +167,13 @@ def _effects_table(rows: pd.DataFrame, label: str) -> pd.DataFrame:
                 for a, b, s in zip(rows["ci_low"], rows["ci_high"], hidden, strict=True)
             ],
             "std. error": column(rows["std_error"], data.plain),
-            "p-value": column(rows["p_value"], data.p_value),
-            "p-value (RI)": column(rows["p_value_ri"], data.p_value),
+            "primary": rows["is_primary"].map({True: "yes", False: ""}),
+            "p-value": p_column(rows["p_value"]),
+            "p-value (family, Romano–Wolf)": p_column(rows["p_value_family"]),
+            "p-value (RI, pairs)": p_column(rows["p_value_ri"]),
+            "smallest RI p (pairs)": column(rows["ri_min_p_value"], data.p_value),
+            "p-value (RI, blocks)": p_column(rows["p_value_ri_block"]),
+            "smallest RI p (blocks)": column(rows["ri_block_min_p_value"], data.p_value),
             "pilot": rows["n_pilot"].map(data.count),
             "control": rows["n_control"].map(data.count),
             "clusters": rows["n_clusters"].map(data.count),
