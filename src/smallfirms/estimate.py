@@ -581,6 +581,7 @@ EVENT_STUDY_TYPES = {
     "outcome": "object",
     "months_from_pilot_start": "Int64",
     "is_reference": "boolean",
+    "is_selection_window": "boolean",
     **ESTIMATE_TYPES,
     "inference": "object",
     **COUNT_TYPES,
@@ -595,18 +596,23 @@ def event_study(
     monthly: pd.DataFrame,
     units: pd.DataFrame,
     settings: Settings,
+    selection_window: tuple[object, object],
     outcome: str = "hires",
-    reference: int = -1,
 ) -> pd.DataFrame:
-    """Monthly small-firm effects around the pilot start, relative to month `reference` (2017-02).
+    """Monthly small-firm effects around the pilot start, relative to the pre period.
 
-    With unit and month fixed effects and a balanced panel, the coefficient of pilot × month m is
-    the difference-in-differences between month m and the reference month, so each is estimated
-    as the regression of `y_m − y_ref` on the pilot indicator, with the ITT's wild cluster
-    bootstrap interval (the same weights for every month). Leads are the months before the pilot
-    start except the reference; their joint test is the wild bootstrap of the largest |t| over the
-    leads (each month's null imposed, the weights shared, so the bootstrap keeps the dependence
-    between months): a small p-value says pilot and control were already drifting apart.
+    With unit and month fixed effects, the coefficient of pilot × month m against a reference
+    period is the difference-in-differences between month m and that period, so each is
+    estimated as the regression of `y_m − mean(y over the reference months)` on the pilot
+    indicator, with the ITT's wild cluster bootstrap interval (the same weights for every month).
+    The reference is the pre period (the rows whose `period` is `pre`), which lies before the
+    look-back window. The months of `selection_window` (the look-back window, first and last day)
+    selected the cohorts: they are shown and flagged, never used to judge pre-trends (priority
+    prospects hired nobody there by construction). The leads are the other months before the
+    pilot: outside the pre period and before the selection window. Their joint test is the wild
+    bootstrap of the largest |t| over them (each month's null imposed, the weights shared, so the
+    bootstrap keeps the dependence between months): a small p-value says pilot and control were
+    already drifting apart.
     """
     frame = monthly[monthly["experiment"] == "small_firms"]
     wide = frame.pivot_table(
@@ -616,6 +622,11 @@ def event_study(
         aggfunc="sum",
         fill_value=0,
     )
+    months = frame.drop_duplicates("months_from_pilot_start").set_index("months_from_pilot_start")
+    reference = set(months.index[months["period"] == "pre"])
+    start, end = (pd.Timestamp(day) for day in selection_window)
+    month_start = pd.to_datetime(months["month_start"])
+    selection = set(months.index[(month_start >= start) & (month_start <= end)])
     design = units[units["experiment"] == "small_firms"].set_index("unit_id")
     design = design.loc[design.index.intersection(wide.index)].sort_index()
     wide = wide.loc[design.index].astype(float)
@@ -627,17 +638,14 @@ def event_study(
     counts_frame = pd.DataFrame({"is_pilot": is_pilot, "firm_id": design.index.to_numpy()})
     inference = f"wild cluster bootstrap WCR, Webb, {settings.reps:,} reps, by agency"
     rows, lead_t, lead_boot = [], [], []
-    base = wide[reference].to_numpy()
+    base = wide[sorted(reference)].to_numpy().mean(axis=1)
     for month in sorted(wide.columns):
         row = {name: None for name in EVENT_STUDY_COLUMNS}
         row.update(experiment="small_firms", outcome=outcome, months_from_pilot_start=int(month))
-        row.update(is_reference=bool(month == reference), inference=inference)
+        row.update(is_reference=bool(month in reference), inference=inference)
+        row.update(is_selection_window=bool(month in selection))
         row.update(_firm_counts(counts_frame, wide[month].to_numpy() + base))
         row["n_clusters"] = n_clusters
-        if month == reference:
-            row.update(estimate=0.0, std_error=0.0, ci_low=0.0, ci_high=0.0)
-            rows.append(row)
-            continue
         change = wide[month].to_numpy() - base
         sums = ClusterSums.from_rows(change, x, clusters)
         boot = WildClusterBootstrap(sums, 1, weights)
@@ -645,7 +653,7 @@ def event_study(
         low, high = invert_test(boot.p_value, estimate, std_error, settings.level)
         row.update(estimate=estimate, std_error=std_error, ci_low=low, ci_high=high)
         row["p_value"] = boot.p_value(0.0)
-        if month < reference:
+        if month < 0 and month not in reference and month not in selection:
             lead_t.append(abs(boot.t_statistic(0.0)))
             lead_boot.append(np.abs(boot.bootstrap_t(0.0)))
         rows.append(row)

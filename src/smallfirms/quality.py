@@ -65,8 +65,14 @@ NOT_SECRET = {
     "n_control",
     "n_clusters",
     "n_ri_assignments",
+    "n_ri_block_assignments",
     "n_assignments",
     "n_leads",
+    "n_trimmed",
+    "n_pilot_firms",
+    "n_control_firms",
+    "n_pilot_respondents",
+    "n_control_respondents",
 }
 
 

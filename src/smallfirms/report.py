@@ -22,7 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,6 +53,7 @@ plt.rcParams.update(
 SUPPRESSED = "suppressed"
 UNBOUNDED = "unbounded"
 PILOT_COLOUR, CONTROL_COLOUR, OTHER_COLOUR = "#1f5f99", "#c2612b", "#6b6b6b"
+SELECTION_COLOUR = "#c99a2e"  # months of the look-back window, which selected the cohorts
 SUPPRESSED_COLOUR = "#8a5a00"
 SMD_THRESHOLD = float(project_vars()["imbalance_smd_threshold"])
 # What the text says of the parameters, from the vars and the calendar seed: "95 %", the pilot.
@@ -640,13 +641,14 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
             continue
         month = r["months_from_pilot_start"]
         colour = OTHER_COLOUR if month < 0 else PILOT_COLOUR
+        if r.get("is_selection_window"):  # selected the cohorts: shown, not judged
+            colour = SELECTION_COLOUR
         if not absent(r["ci_low"]) and not absent(r["ci_high"]):
             axis.plot([month, month], [r["ci_low"], r["ci_high"]], color=colour, linewidth=1.2)
         axis.plot([month], [r["estimate"]], "o", color=colour, markersize=3)
     axis.axhline(0, color="#888", linewidth=0.8)
     axis.axvline(-0.5, color="#888", linestyle="--", linewidth=0.8)
-    reference = PILOT_START.replace(day=1) - timedelta(days=1)
-    axis.set_xlabel(f"months from the pilot start (reference {reference:%Y-%m} = -1)")
+    axis.set_xlabel("months from the pilot start (reference: the pre period's mean)")
     axis.set_title(
         f"Event study: small-firm hires per firm, pilot − control, {CONFIDENCE} intervals",
         fontsize=9,
@@ -655,7 +657,9 @@ def section_event_study(con: duckdb.DuckDBPyConnection) -> str:
     text = (
         f'<p class="note">Joint test that the {fmt(joint.get("n_leads"))} leads are zero: largest '
         f"|t| {fmt_plain(joint.get('leads_max_abs_t'), 2)}, wild bootstrap p-value "
-        f"{p_value(joint.get('leads_joint_p_value'))}.</p>"
+        f"{p_value(joint.get('leads_joint_p_value'))}. The leads are the months before the pilot "
+        "outside the pre period (the reference) and the look-back window; the look-back window's "
+        "months (in ochre) selected the cohorts, so they cannot judge pre-trends.</p>"
     )
     placebo = ""
     if _has(con, "eval_effects"):

@@ -233,17 +233,28 @@ def _months_before_pilot() -> int:
 
 
 def test_event_study_leads_are_jointly_zero(planted):
+    """The leads are the months before the pilot outside the reference (the pre period) and the
+    selection window (the look-back window, flagged): 36 months before the pilot, 11 of the pre
+    period and 12 of the look-back window leave 13."""
     warehouse, _ = planted
-    # every month before the pilot is a lead, except the reference month -1
-    expected_leads = _months_before_pilot() - 1
-    n_leads, p_value, leads_before = warehouse.execute(
+    calendar = pd.read_csv(
+        Path(__file__).resolve().parents[2] / "seeds" / "experiment_calendar.csv"
+    ).set_index("window_name")
+
+    def months(window: str) -> int:
+        start = pd.Period(calendar.loc[window, "start_date"], freq="M")
+        return (pd.Period(calendar.loc[window, "end_date"], freq="M") - start).n + 1
+
+    expected_leads = _months_before_pilot() - months("pre") - months("lookback")
+    n_leads, p_value, reference, selection = warehouse.execute(
         """
         select max(n_leads), max(leads_joint_p_value),
-            count(*) filter (where months_from_pilot_start < -1 and estimate is not null)
+            count(*) filter (where is_reference), count(*) filter (where is_selection_window)
         from marts.eval_event_study
         """
     ).fetchone()
-    assert n_leads == expected_leads == leads_before, (n_leads, leads_before, expected_leads)
+    assert (reference, selection) == (months("pre"), months("lookback"))
+    assert n_leads == expected_leads == 13, (n_leads, expected_leads)
     assert p_value >= 0.05, f"the leads' joint test rejects: p = {p_value:.4f}"
 
 

@@ -188,3 +188,49 @@ def test_doubly_robust_did_removes_the_selection_bias_the_plain_did_keeps():
     assert plain_bias > 10 * plain.std() / math.sqrt(200), plain_bias
     assert abs(robust_bias) < 3 * robust.std() / math.sqrt(200), robust_bias
     assert 0.9 <= covered / 200 <= 0.99, covered
+
+
+def test_event_study_is_relative_to_the_pre_period_and_leaves_the_selection_window_out():
+    # four firms in four agencies; months -4 (a lead), -3 and -2 (the pre period), -1 (the
+    # selection window), 0 (the pilot)
+    firms = tiny_panel().iloc[[0, 2, 4, 6]]
+    months = {
+        -4: "2016-11-01",
+        -3: "2016-12-01",
+        -2: "2017-01-01",
+        -1: "2017-02-01",
+        0: "2017-03-01",
+    }
+    hires = {
+        "f0": [1, 2, 4, 9, 7],
+        "f2": [0, 1, 1, 0, 2],
+        "f4": [3, 0, 2, 8, 3],
+        "f6": [1, 1, 3, 0, 1],
+    }
+    monthly = pd.DataFrame(
+        [
+            {
+                "experiment": "small_firms",
+                "unit_id": unit,
+                "months_from_pilot_start": month,
+                "month_start": start,
+                "period": "pre" if month in (-3, -2) else None,
+                "hires": values[i],
+            }
+            for unit, values in hires.items()
+            for i, (month, start) in enumerate(months.items())
+        ]
+    )
+    units = firms.assign(experiment="small_firms")[
+        ["experiment", "unit_id", "cohort", "cluster_id"]
+    ]
+    table = estimate.event_study(monthly, units, SETTINGS, ("2017-02-01", "2017-02-28"))
+    rows = table.set_index("months_from_pilot_start")
+    assert rows["is_reference"].tolist() == [False, True, True, False, False]
+    assert rows["is_selection_window"].tolist() == [False, False, False, True, False]
+    # by hand: pre means f0 3, f2 1, f4 1, f6 2 (pilot f0, f4; control f2, f6); month 0:
+    # pilot (7 - 3, 3 - 1) mean 3, control (2 - 1, 1 - 2) mean 0: effect 3
+    assert rows.loc[0, "estimate"] == pytest.approx(3.0)
+    # the lead (-4): pilot (1 - 3, 3 - 1) mean 0, control (0 - 1, 1 - 2) mean -1: 1
+    assert rows.loc[-4, "estimate"] == pytest.approx(1.0)
+    assert (table["n_leads"] == 1).all()

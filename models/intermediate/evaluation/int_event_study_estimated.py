@@ -14,4 +14,6 @@ def model(dbt, session):
     monthly = monthly.sort_values(["experiment", "unit_id", "month_start"], ignore_index=True)
     units = dbt.ref("int_experiment_units").df()
     units = units.sort_values(["experiment", "unit_id"], ignore_index=True)
-    return event_study(monthly, units, settings)
+    calendar = dbt.ref("experiment_calendar").df().set_index("window_name")
+    lookback = (calendar.loc["lookback", "start_date"], calendar.loc["lookback", "end_date"])
+    return event_study(monthly, units, settings, lookback)

@@ -26,6 +26,7 @@ published as (
         month_start,
         cast(months_from_pilot_start as integer) as months_from_pilot_start,
         is_reference,
+        is_selection_window,
         case when not is_suppressed then estimate end as estimate,
         case when not is_suppressed then std_error end as std_error,
         case when not is_suppressed then ci_low end as ci_low,

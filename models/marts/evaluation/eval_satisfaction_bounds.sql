@@ -120,11 +120,13 @@ published as (
         cast(n_control_firms as bigint) as n_control_firms,
         cast(n_pilot_respondents as bigint) as n_pilot_respondents,
         cast(n_control_respondents as bigint) as n_control_respondents,
-        cast(pilot_response_rate as {{ type_double() }}) as pilot_response_rate,
-        cast(control_response_rate as {{ type_double() }}) as control_response_rate,
+        cast(case when not is_suppressed then pilot_response_rate end as {{ type_double() }})
+            as pilot_response_rate,
+        cast(case when not is_suppressed then control_response_rate end as {{ type_double() }})
+            as control_response_rate,
         cast(case when not is_suppressed then pilot_satisfied_share - control_satisfied_share end as {{ type_double() }})
             as respondent_difference,
-        cast(trimmed_share as {{ type_double() }}) as trimmed_share,
+        cast(case when not is_suppressed then trimmed_share end as {{ type_double() }}) as trimmed_share,
         case when is_pilot_trimmed then 'pilot' else 'control' end as trimmed_arm,
         cast(case
             when is_suppressed then null
