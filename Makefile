@@ -26,8 +26,8 @@ TEST_DB       := data/test/warehouse.duckdb
 TEST_PUBLISHED := data/test/published/warehouse.duckdb
 TEST_REPORT   := data/test/report/evaluation.html
 TEST_SCALE    ?= 0.02
-# The rejection table: K null worlds of this scale.
-K               ?= 20
+# The rejection table: K null worlds of this scale (a rerun reuses the worlds already in its journal).
+K               ?= 200
 REJECTION_SCALE ?= 0.05
 # The benchmark: world scales (6 = national, every region: tens of minutes), dbt --vars if any.
 BENCH_SCALES ?= 0.1,1.0,6
@@ -105,9 +105,9 @@ call-list: install ## Export a call list: make call-list AGENCY=54011 (all agenc
 	$(BIN)/python -m smallfirms.call_list --database "$$PUBLISHED_PATH" \
 		--out 'data/call_lists/$(if $(AGENCY),$(AGENCY),all_agencies).csv' $(if $(AGENCY),--agency $(AGENCY))
 
-rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K null worlds (minutes): make rejection-table K=20
+rejection-table: install ## Rejection rates of CRV1, wild bootstrap and RI on K null worlds, into docs/results (about 25 min for K=200)
 	$(BIN)/python -m smallfirms.rejection --worlds $(K) --scale $(REJECTION_SCALE) \
-		--work data/rejection/work --out data/rejection/rejection.json
+		--work data/rejection/work --out docs/results/rejection.json
 
 contract: install ## Regenerate the quarantine's contract macro after editing a sources YAML (the contract)
 	$(BIN)/python -m smallfirms.contract --write
