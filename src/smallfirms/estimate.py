@@ -274,10 +274,14 @@ def mark_roles(rows: list[dict[str, object]]) -> None:
         row["is_descriptive"] = str(row["subgroup"]).startswith(DESCRIPTIVE_PREFIXES)
 
 
-def adjust_family(rows: list[dict[str, object]], draws: dict[str, tuple]) -> None:
-    """Gives the small-firm family (the secondary outcomes' ITT on all firms) its Romano–Wolf
-    p-values, from `draws` (outcome -> t and null draws). In place."""
-    family = [o for o in draws if o != PRIMARY_OUTCOMES["small_firms"]]
+def adjust_family(
+    rows: list[dict[str, object]], draws: dict[str, tuple], experiment: str = "small_firms"
+) -> None:
+    """Gives an experiment's family (its secondary outcomes' ITT on all units) their Romano–Wolf
+    p-values, from `draws` (outcome -> t and null draws drawn with the same weights). A family
+    p-value is never below the row's own p-value (for the large recruiters that one is HC1's,
+    not the bootstrap's). In place."""
+    family = [o for o in draws if o != PRIMARY_OUTCOMES[experiment]]
     if not family:
         return
     adjusted = romano_wolf(
@@ -285,8 +289,15 @@ def adjust_family(rows: list[dict[str, object]], draws: dict[str, tuple]) -> Non
     )
     by_outcome = dict(zip(family, adjusted, strict=True))
     for row in rows:
-        if row["estimand"] == "ITT" and row["subgroup"] == "all" and row["outcome"] in by_outcome:
-            row["p_value_family"] = float(by_outcome[row["outcome"]])
+        if (
+            row["experiment"] == experiment
+            and row["estimand"] == "ITT"
+            and row["subgroup"] == "all"
+            and row["outcome"] in by_outcome
+        ):
+            own = row.get("p_value")
+            floor = float(own) if own is not None and not math.isnan(float(own)) else 0.0
+            row["p_value_family"] = max(float(by_outcome[row["outcome"]]), floor)
 
 
 def robust_effect(y: np.ndarray, is_pilot: np.ndarray, level: float) -> dict[str, object]:
@@ -471,11 +482,15 @@ def large_recruiter_effects(
     """The plain DiD (HC1) of each outcome and, when the covariates are there (`trim` given),
     the doubly robust DiD beside it (estimand `ATT_DR`)."""
     rows = []
+    draws: dict[str, tuple] = {}
     is_pilot = changes["is_pilot"].to_numpy()
     design = enrolment_design(changes) if trim is not None else None
     for outcome in OUTCOMES:
         counts = _firm_counts(changes, changes[f"t_{outcome}"].to_numpy(dtype=float))
         y = changes[f"d_{outcome}"].to_numpy(dtype=float)
+        if len(y) > 2 and is_pilot.any() and not is_pilot.all():
+            # The family's joint null: a wild bootstrap with each firm its own cluster.
+            draws[outcome] = null_draws(y, is_pilot, np.arange(len(y)), settings)
         row = _empty_row()
         row.update(experiment="large_recruiters", outcome=outcome, subgroup="all", estimand="ITT")
         row.update(inference="HC1, firm-level assignment, t(n - 2)", **counts)
@@ -497,6 +512,7 @@ def large_recruiter_effects(
             )
         )
         rows.append(row)
+    adjust_family(rows, draws, "large_recruiters")
     return rows
 
 

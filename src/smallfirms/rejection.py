@@ -291,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
             except RuntimeError as error:
                 print(f"rejection: {error}", file=sys.stderr)
                 return 1
+            # Let the workers end on their own (leaving the block would kill them mid-exit).
+            pool.close()
+            pool.join()
     per_world = [done[seed] for seed in seeds]
     report = {
         **record,

@@ -234,3 +234,34 @@ def test_event_study_is_relative_to_the_pre_period_and_leaves_the_selection_wind
     # the lead (-4): pilot (1 - 3, 3 - 1) mean 0, control (0 - 1, 1 - 2) mean -1: 1
     assert rows.loc[-4, "estimate"] == pytest.approx(1.0)
     assert (table["n_leads"] == 1).all()
+
+
+def test_large_recruiters_secondary_outcomes_get_romano_wolf_p_values():
+    """The large recruiters' family: every outcome but the primary one gets the Romano–Wolf
+    p-value of firm-level wild bootstrap draws shared by the family, never below its own HC1
+    p-value; the primary test and the doubly robust rows get none."""
+    rng = np.random.default_rng(11)
+    n = 60
+    is_pilot = np.arange(n) % 2 == 0
+    changes = pd.DataFrame({"is_pilot": is_pilot, "firm_id": [f"f{i}" for i in range(n)]})
+    for k, outcome in enumerate(estimate.OUTCOMES):
+        total = rng.poisson(5.0, n).astype(float)
+        changes[f"t_{outcome}"] = total
+        changes[f"d_{outcome}"] = rng.normal(0.0, 1.0, n) + (0.6 if k == 0 else 0.0) * is_pilot
+    rows = estimate.large_recruiter_effects(changes, SETTINGS)
+    assert {row["estimand"] for row in rows} == {"ITT"}
+    family = [o for o in estimate.OUTCOMES if o != estimate.PRIMARY_OUTCOMES["large_recruiters"]]
+    draws = {
+        o: estimate.null_draws(changes[f"d_{o}"].to_numpy(), is_pilot, np.arange(n), SETTINGS)
+        for o in family
+    }
+    expected = estimate.romano_wolf(
+        np.array([draws[o][0] for o in family]), np.vstack([draws[o][1] for o in family])
+    )
+    by_outcome = {row["outcome"]: row for row in rows if row["estimand"] == "ITT"}
+    for outcome, rw in zip(family, expected, strict=True):
+        row = by_outcome[outcome]
+        assert row["p_value_family"] == pytest.approx(max(rw, row["p_value"]))
+        assert row["p_value_family"] >= row["p_value"]
+    primary = by_outcome[estimate.PRIMARY_OUTCOMES["large_recruiters"]]
+    assert primary.get("p_value_family") is None
