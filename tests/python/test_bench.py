@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from smallfirms import bench
@@ -75,6 +76,23 @@ def test_incremental_run_loads_the_day_and_loses_nothing(report: tuple[dict, str
         inc["seconds"] / scale["build"]["seconds"], abs=0.001
     )
     assert inc["fact_seconds"] > 0
+
+
+def test_floor_counts_the_hires_the_warehouse_counts(report: tuple[dict, str, Path]) -> None:
+    """The floor query does the warehouse's core work, not less: on the declarations the full build
+    read (the held-back day excluded), it counts the counted hires the warehouse counts, within the
+    few rows the contract's finer rules (identifier keys, date window) reject."""
+    scale = report[0]["scales"][0]
+    floor, world = scale["floor"], report[2]
+    with duckdb.connect(str(world / "warehouse.duckdb"), read_only=True) as con:
+        (counted,) = con.execute(
+            "select count(*) from intermediate.int_hires_counted where declared_at < ?",
+            [scale["incremental"]["appended_day"]],
+        ).fetchone()
+    assert floor["seconds"] > 0 and floor["cells"] > 0
+    assert floor["counted_hires"] == pytest.approx(counted, rel=0.02)
+    build = scale["build"]
+    assert build["ratio_to_floor"] == pytest.approx(build["seconds"] / floor["seconds"], abs=0.01)
 
 
 def test_overhead_ratio_is_build_over_replay(report: tuple[dict, str, Path]) -> None:
