@@ -8,7 +8,10 @@
     select 1 as raw_relations_loaded_elsewhere
 {%- endmacro %}
 
-{#- DuckDB reads NAME.csv or NAME.parquet in place: one all-text view per file, with its line number. -#}
+{#- DuckDB reads NAME.csv or NAME.parquet in place: one all-text view per file, with its line number.
+    A table whose source declares `meta: {deliveries: folder}` may also come as a folder NAME/ of
+    delivery files named by their delivery date (YYYY-MM-DD.csv), beside or instead of NAME.csv:
+    see duckdb__create_delivery_relations. -#}
 {% macro duckdb__create_raw_relations() -%}
     {%- if execute -%}
         {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') -%}
@@ -20,25 +23,117 @@
                 "select file from glob('" ~ raw_pattern ~ "/" ~ name ~ ".csv')"
                 ~ " union all select file from glob('" ~ raw_pattern ~ "/" ~ name ~ ".parquet')"
             ).columns[0].values() -%}
-            {%- if found | length == 0 -%}
-                {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ".csv: file-level error, missing file (no " ~ name ~ ".csv nor " ~ name ~ ".parquet)") }}
+            {%- set deliveries = [] -%}
+            {%- if (node.meta or {}).get('deliveries') == 'folder' -%}
+                {%- set deliveries = run_query(
+                    "select file from glob('" ~ raw_pattern ~ "/" ~ name ~ "/*') order by file"
+                ).columns[0].values() -%}
+            {%- endif -%}
+            {%- if found | length == 0 and deliveries | length == 0 -%}
+                {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ".csv: file-level error, missing file (no " ~ name ~ ".csv nor " ~ name ~ ".parquet" ~ (" nor delivery files in " ~ name ~ "/" if (node.meta or {}).get('deliveries') == 'folder' else "") ~ ")") }}
             {%- elif found | length > 1 -%}
                 {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ": file-level error, both " ~ name ~ ".csv and " ~ name ~ ".parquet exist; keep one") }}
             {%- endif -%}
-            {%- set path = duckdb_literal_path(found[0]) -%}
-            {%- if path.endswith('.parquet') -%}
-                {%- set reader = "read_parquet('" ~ path ~ "')" -%}
-                {%- set fields = duckdb__parquet_as_contract_text(name, reader) -%}
+            {%- if (node.meta or {}).get('deliveries') == 'folder' -%}
+                {%- do duckdb__create_delivery_relations(node.source_name, name, found, deliveries) -%}
             {%- else -%}
-                {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')" -%}
-                {%- set fields = 'columns(*)::varchar' -%}
+                {%- do run_query("create or replace view raw." ~ name ~ " as " ~ duckdb__raw_file_select(name, found[0])) -%}
             {%- endif -%}
-            {%- do run_query(
-                "create or replace view raw." ~ name ~ " as select row_number() over () as _raw_line, " ~ fields ~ " from " ~ reader
-            ) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1 as raw_relations_created
+{%- endmacro %}
+
+{#- One raw file as all-text columns under the contract's names, numbered from 1 in file order. -#}
+{% macro duckdb__raw_file_select(name, file, line_offset=0) -%}
+    {%- set path = duckdb_literal_path(file) -%}
+    {%- if path.endswith('.parquet') -%}
+        {%- set reader = "read_parquet('" ~ path ~ "')" -%}
+        {%- set fields = duckdb__parquet_as_contract_text(name, reader) -%}
+    {%- else -%}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')" -%}
+        {%- set fields = 'columns(*)::varchar' -%}
+    {%- endif -%}
+    {{ return("select " ~ (line_offset ~ " + " if line_offset else "") ~ "row_number() over () as _raw_line, " ~ fields ~ " from " ~ reader) }}
+{%- endmacro %}
+
+{#- A table delivered as NAME.csv (the history, optional) and a folder NAME/ of delivery files
+    YYYY-MM-DD.csv, one per delivery day. Two views:
+    - raw.NAME, every file: what a full refresh and the data tests read;
+    - raw.NAME__new, only what the fact has not loaded: the delivery files it has no row of, and the
+      history file when its size differs from the size loaded (it was appended to). An incremental
+      run of the fact reads this one, so a daily delivery costs its own rows.
+    `_raw_line` orders rows as they were delivered and never changes once loaded: the history
+    file's line number, or delivery date (YYYYMMDD) x 10^8 + line. `_delivery` names the file and
+    `_delivery_bytes` its size. Refused, one line each: a file of the folder not named by a date; a
+    delivery loaded already whose size changed (re-sent under the same name with other rows); a new
+    delivery dated before one already loaded. A delivery re-sent unchanged is not read again. -#}
+{% macro duckdb__create_delivery_relations(source_name, name, history, deliveries) -%}
+    {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') -%}
+    {%- set history_name = name ~ '.csv' -%}
+    {%- set files = [] -%}
+    {%- for file in history -%}
+        {%- if file.endswith('.parquet') -%}
+            {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ".parquet: file-level error, a table with delivery files keeps its history as " ~ history_name) }}
+        {%- endif -%}
+        {%- do files.append({'path': file, 'name': history_name, 'offset': 0}) -%}
+    {%- endfor -%}
+    {%- for file in deliveries -%}
+        {%- set base = file.replace('\\', '/').split('/')[-1] -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[.]csv', base) -%}
+            {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ "/" ~ base ~ ": file-level error, a delivery file is named by its delivery date, YYYY-MM-DD.csv") }}
+        {%- endif -%}
+        {%- do files.append({'path': file, 'name': base, 'offset': (base[:10] | replace('-', '') | int) * 100000000}) -%}
+    {%- endfor -%}
+    {%- set quoted = [] -%}
+    {%- for file in files -%}
+        {%- do quoted.append("'" ~ duckdb_literal_path(file.path) ~ "'") -%}
+    {%- endfor -%}
+    {%- set sizes = {} -%}
+    {%- for row in run_query("select filename, size from read_blob([" ~ quoted | join(', ') ~ "])").rows -%}
+        {%- do sizes.update({row[0].replace('\\', '/').split('/')[-1]: row[1]}) -%}
+    {%- endfor -%}
+
+    {#- What the fact holds: each file's name and the size it had when loaded. Catalog queries, not
+        adapter.get_relation, which opens a transaction the hook then rolls back with its views. -#}
+    {%- set fact_name = 'base_' ~ source_name ~ '__' ~ name -%}
+    {%- set loaded = {} -%}
+    {%- set has_files = run_query(
+        "select count(*) from duckdb_columns() where schema_name = 'staging'"
+        ~ " and table_name = '" ~ fact_name ~ "' and column_name = 'delivery_file'"
+    ).columns[0].values()[0] -%}
+    {%- if has_files > 0 and not flags.FULL_REFRESH -%}
+        {%- for row in run_query("select delivery_file, max(delivery_bytes) from staging." ~ fact_name ~ " group by delivery_file").rows -%}
+            {%- do loaded.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set loaded_deliveries = loaded.keys() | reject('equalto', history_name) | list | sort -%}
+    {%- set latest = loaded_deliveries | last if loaded_deliveries else none -%}
+
+    {%- set all_parts, new_parts = [], [] -%}
+    {%- for file in files -%}
+        {%- set select = duckdb__raw_file_select(name, file.path, file.offset) -%}
+        {%- set part = "select *, '" ~ file.name ~ "' as _delivery, cast(" ~ sizes[file.name] ~ " as bigint) as _delivery_bytes from (" ~ select ~ ")" -%}
+        {%- do all_parts.append(part) -%}
+        {%- if file.name in loaded -%}
+            {%- if loaded[file.name] != sizes[file.name] -%}
+                {%- if file.name == history_name -%}
+                    {%- do new_parts.append(part) -%}
+                {%- else -%}
+                    {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ "/" ~ file.name ~ ": file-level error, this delivery was loaded with " ~ loaded[file.name] ~ " bytes and now has " ~ sizes[file.name] ~ ": a delivery is never re-sent with other rows; send them under a new date, or rebuild with --full-refresh") }}
+                {%- endif -%}
+            {%- endif -%}
+        {%- elif file.name != history_name and latest is not none and file.name < latest -%}
+            {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ "/" ~ file.name ~ ": file-level error, delivered after " ~ latest ~ " was loaded: deliveries are loaded in date order; rename it to a later date, or rebuild with --full-refresh") }}
+        {%- else -%}
+            {%- do new_parts.append(part) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if new_parts | length == 0 -%}
+        {%- do new_parts.append(all_parts[0] ~ " limit 0") -%}
+    {%- endif -%}
+    {%- do run_query("create or replace view raw." ~ name ~ " as " ~ all_parts | join(' union all ')) -%}
+    {%- do run_query("create or replace view raw." ~ name ~ "__new as " ~ new_parts | join(' union all ')) -%}
 {%- endmacro %}
 
 {#- The columns of a Parquet file as the contract's text: a timestamp at midnight in a date column

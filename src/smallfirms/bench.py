@@ -2,7 +2,8 @@
 
 For each scale: raw rows per table and generation speed; the full `dbt build` (wall time, peak
 resident memory of the whole process tree, the five slowest models, the share of the Python
-estimation models); an incremental run after appending one day of new declarations; and the dbt
+estimation models); an incremental run after one day of new declarations, delivered as a file of the
+folder hire_declarations/; the floor (one DuckDB query doing the core work); and the dbt
 overhead ratio, the build's wall time over the time DuckDB alone takes to run the same compiled
 SQL, replayed in order from target/run/.
 
@@ -30,6 +31,7 @@ from smallfirms.project import duckdb_file_literal, project_vars
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HIRES_FILE = "hire_declarations.csv"
+DELIVERY_FOLDER = "hire_declarations"
 FACT_MODEL = "base_dpae__hire_declarations"
 GIB = 1024**3
 # Targets (2-core, 24 GiB machine): the full build within a multiple of the floor measured in the
@@ -156,7 +158,7 @@ def _quoted(path: Path) -> str:
 def hold_back_last_day(raw: Path, held: Path) -> dict:
     """Move the declarations of the last full declaration day (the last with half the median
     daily volume: after it come only a few late rows) and of the days after it out of the hire file,
-    file order kept, into ``held`` (no header): one day's delivery, appended later."""
+    file order kept, into ``held`` (with its header): one day's delivery, delivered later."""
     path = raw / HIRES_FILE
     with duckdb.connect() as con:
         reader = f"read_csv({duckdb_file_literal(path)}, header = true, all_varchar = true)"
@@ -172,18 +174,23 @@ def hold_back_last_day(raw: Path, held: Path) -> dict:
         )
         con.execute(
             f"copy (select * from {reader} where left(date_declaration, 10) >= '{day}')"
-            f" to {_quoted(held)} (header false)"
+            f" to {_quoted(held)} (header true)"
         )
         (rows,) = con.execute(
-            f"select count(*) from read_csv({duckdb_file_literal(held)}, header = false)"
+            f"select count(*) from read_csv({duckdb_file_literal(held)}, header = true)"
         ).fetchone()
     kept.replace(path)
     return {"day": day, "rows": int(rows)}
 
 
-def append_held(raw: Path, held: Path) -> None:
-    with (raw / HIRES_FILE).open("ab") as out, held.open("rb") as day:
-        shutil.copyfileobj(day, out)
+def deliver_held(raw: Path, held: Path, day: str) -> Path:
+    """The held-back day as a delivery file of the folder, named by its date, as a daily
+    delivery comes: the history file is left as it is."""
+    folder = raw / DELIVERY_FOLDER
+    folder.mkdir(exist_ok=True)
+    delivered = folder / f"{day}.csv"
+    shutil.copyfile(held, delivered)
+    return delivered
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,16 +441,16 @@ def bench_scale(scale: float, seed: int, work: Path, dbt_vars: str | None) -> di
     replay["ratio"] = round(build.seconds / replay["seconds"], 3) if replay["seconds"] else None
     result["overhead"] = replay
 
-    print(f"scale {scale}: appending {day['rows']:,} declarations of {day['day']} …", flush=True)
-    append_held(raw, held)
+    print(f"scale {scale}: delivering {day['rows']:,} declarations of {day['day']} …", flush=True)
+    deliver_held(raw, held, day["day"])
     # The build's target folder, as a daily run would use it: dbt re-parses only what changed.
     inc = dbt(env, target, "run", "--select", f"{FACT_MODEL}+", *vars_args)
     inc_timings = node_timings(target)
     with duckdb.connect(str(database), read_only=True) as con:
         (loaded,) = con.execute(f"select count(*) from staging.{FACT_MODEL}").fetchone()
     result["incremental"] = {
-        "appended_day": day["day"],
-        "appended_rows": day["rows"],
+        "delivered_day": day["day"],
+        "delivered_rows": day["rows"],
         "seconds": round(inc.seconds, 2),
         "peak_rss_bytes": inc.peak_rss_bytes,
         "models": len(inc_timings),

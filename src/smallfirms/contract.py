@@ -109,6 +109,8 @@ class Table:
     key: str | None
     not_empty: bool
     columns: tuple[Column, ...]
+    # True when the table may also come as a folder NAME/ of delivery files YYYY-MM-DD.csv
+    has_delivery_folder: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -167,6 +169,7 @@ def parse(documents: list[dict]) -> dict[str, Table]:
                     key=spec.get("key"),
                     not_empty=bool(spec.get("not_empty", False)),
                     columns=columns,
+                    has_delivery_folder=_meta(node).get("deliveries") == "folder",
                 )
     return tables
 

@@ -491,6 +491,27 @@ def check_file(table: contract.Table, path: Path, report: Report) -> None:
         )
 
 
+DELIVERY_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[.]csv")
+
+
+def check_deliveries(table: contract.Table, raw_dir: Path, report: Report) -> int:
+    """The delivery files of a table delivered as a folder (NAME/YYYY-MM-DD.csv), each checked as
+    the table's file; returns how many there are."""
+    folder = raw_dir / table.name
+    if not table.has_delivery_folder or not folder.is_dir():
+        return 0
+    files = sorted(path for path in folder.iterdir() if not path.name.startswith("."))
+    for path in files:
+        if not DELIVERY_NAME.fullmatch(path.name):
+            report.errors.append(
+                f"{path}: file-level error, a delivery file is named by its delivery date,"
+                " YYYY-MM-DD.csv"
+            )
+        else:
+            check_file(table, path, report)
+    return len(files)
+
+
 def check_folder(raw_dir: Path, tables: dict[str, contract.Table] | None = None) -> Report:
     """File-level errors of the raw folder against the contract (the project's by default)."""
     tables = contract.tables() if tables is None else tables
@@ -500,6 +521,9 @@ def check_folder(raw_dir: Path, tables: dict[str, contract.Table] | None = None)
         return report
     for name, table in tables.items():
         csv_path, parquet_path = raw_dir / f"{name}.csv", raw_dir / f"{name}.parquet"
+        deliveries = check_deliveries(table, raw_dir, report)
+        if deliveries and not csv_path.exists() and not parquet_path.exists():
+            continue  # delivered as files of its folder only: no history file
         if csv_path.exists() and parquet_path.exists():
             report.errors.append(
                 f"{csv_path}: file-level error, both {csv_path.name} and {parquet_path.name} exist"

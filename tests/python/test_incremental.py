@@ -37,8 +37,13 @@ SELECT = ["@base_dpae__hire_declarations"]
 VARS = {"bootstrap_reps": 99, "design_bootstrap_reps": 19}
 # Seeds and models: the data tests are `make test`'s business.
 OPTIONS = ["--exclude-resource-type", "unit_test", "test"]
-# Stamped with the run's start time, so never equal between two builds.
-RUN_STAMPED = {("int_raw_rows_rejected", "detected_at"), ("rejected_rows", "detected_at")}
+# Stamped with the run's start time, so never equal between two builds; and the size the history
+# file had when each row was loaded, which grows from one delivery to the next.
+RUN_STAMPED = {
+    ("int_raw_rows_rejected", "detected_at"),
+    ("rejected_rows", "detected_at"),
+    ("base_dpae__hire_declarations", "delivery_bytes"),
+}
 
 
 def _build(
@@ -144,6 +149,31 @@ def _differences(left: Path, right: Path, schema: str, table: str) -> int:
         return con.execute(sql).fetchone()[0]
 
 
+def _assert_same_tables(incremental: Path, refreshed: Path, tables: list[tuple[str, str]]) -> None:
+    """Both warehouses hold the same tables, row for row."""
+    assert _tables(incremental) == tables
+    different = {
+        f"{schema}.{table}": n
+        for schema, table in tables
+        if (n := _differences(incremental, refreshed, schema, table))
+    }
+    assert different == {}
+
+
+def _first_and_full_builds(first: Path, final: Path, work: Path) -> tuple[Path, Path]:
+    """The first delivery built into one warehouse and, at the same time, the final files built
+    with --full-refresh into another."""
+    incremental, refreshed = work / "incremental.duckdb", work / "refreshed.duckdb"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(_build, first, incremental, work / "t_first"),
+            pool.submit(_build, final, refreshed, work / "t_full", "--full-refresh"),
+        ]
+        for job in jobs:
+            job.result()
+    return incremental, refreshed
+
+
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("incremental")
@@ -157,14 +187,7 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     shutil.copytree(final, delivered)
     _write(delivered / FILE, header, first)
 
-    incremental, refreshed = work / "incremental.duckdb", work / "refreshed.duckdb"
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = [
-            pool.submit(_build, delivered, incremental, work / "t_first"),
-            pool.submit(_build, final, refreshed, work / "t_full", "--full-refresh"),
-        ]
-        for job in jobs:
-            job.result()
+    incremental, refreshed = _first_and_full_builds(delivered, final, work)
 
     # The second delivery is appended; the same warehouse is copied for a run without look-back.
     shutil.copyfile(final / FILE, delivered / FILE)
@@ -198,13 +221,7 @@ def test_every_table_depending_on_hires_matches_a_full_refresh(worlds: dict) -> 
     assert ("staging", "base_dpae__hire_declarations") in tables
     assert ("intermediate", "int_establishment_month_outcomes") in tables
     assert ("marts", "eval_effects") in tables
-    assert _tables(worlds["incremental"]) == tables
-    different = {
-        f"{schema}.{table}": n
-        for schema, table in tables
-        if (n := _differences(worlds["incremental"], worlds["refreshed"], schema, table))
-    }
-    assert different == {}
+    _assert_same_tables(worlds["incremental"], worlds["refreshed"], tables)
 
 
 def test_the_second_delivery_is_loaded_with_its_rules(worlds: dict) -> None:
@@ -248,3 +265,138 @@ def test_without_look_back_exactly_the_late_rows_are_missed(worlds: dict) -> Non
     full = {r[0] for r in query(worlds["refreshed"], sql)}
     seen = {r[0] for r in query(worlds["no_lookback"], sql)}
     assert full - seen == set(worlds["planted"]["late"])
+
+
+# --------------------------------------------------------------------------------------------
+# Daily delivery files: hire_declarations.csv holds the history and hire_declarations/ one file
+# per delivery day, named by its date (DuckDB).
+
+DELIVERY_DAYS = (date(2018, 3, 1), date(2018, 3, 2), date(2018, 3, 5))
+FOLDER = "hire_declarations"
+
+
+def _deliveries(rows: list[dict[str, str]]) -> tuple[list[dict], list[list[dict]]]:
+    """The history (declared before the first delivery day) and three delivery files, each holding
+    the rows declared from its day to the next delivery day; the second also re-sends a declaration
+    id of the history (a duplicate_id) and a row whose declaration date does not parse."""
+    history = [r for r in rows if _day(r) < DELIVERY_DAYS[0]]
+    files = []
+    for k, day in enumerate(DELIVERY_DAYS):
+        end = DELIVERY_DAYS[k + 1] if k + 1 < len(DELIVERY_DAYS) else date.max
+        files.append([r for r in rows if day <= _day(r) < end])
+    assert history and all(files), "the test world has no rows around the delivery days"
+    cdi = next(r for r in history if r["nature_contrat"] == "CDI")
+    files[1] += [
+        {**cdi, "date_declaration": "2018-03-02 11:00:00"},
+        {**cdi, "declaration_id": "DDEL0000001", "date_declaration": "02/03/2018"},
+    ]
+    return history, files
+
+
+def _deliver(raw: Path, header: list[str], files: list[list[dict]], days=DELIVERY_DAYS) -> None:
+    (raw / FOLDER).mkdir(exist_ok=True)
+    for day, rows in zip(days, files, strict=False):
+        _write(raw / FOLDER / f"{day.isoformat()}.csv", header, rows)
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("deliveries")
+    final = work / "raw_final"
+    generate(final, SCALE, SEED)
+    header, rows = _read(final / FILE)
+    history, files = _deliveries(rows)
+    _write(final / FILE, header, history)
+    daily = work / "raw_daily"
+    shutil.copytree(final, daily)
+    _deliver(final, header, files)
+    _deliver(daily, header, files[:1])
+
+    incremental, refreshed = _first_and_full_builds(daily, final, work)
+    for k in (2, 3):  # the second and third deliveries: a daily run each, of what they reach
+        _deliver(daily, header, files[:k])
+        _build(daily, incremental, work / f"t_day{k}", select=["base_dpae__hire_declarations+"])
+    return {
+        "work": work,
+        "daily": daily,
+        "header": header,
+        "files": files,
+        "incremental": incremental,
+        "refreshed": refreshed,
+        "raw_rows": len(history) + sum(len(f) for f in files),
+    }
+
+
+def test_three_daily_deliveries_applied_incrementally_match_a_full_refresh(delivered) -> None:
+    tables = _tables(delivered["refreshed"])
+    _assert_same_tables(delivered["incremental"], delivered["refreshed"], tables)
+    base = "staging.base_dpae__hire_declarations"
+    counts = dict(
+        query(delivered["incremental"], f"select delivery_file, count(*) from {base} group by 1")
+    )
+    expected = {
+        f"{day.isoformat()}.csv": len(f)
+        for day, f in zip(DELIVERY_DAYS, delivered["files"], strict=True)
+    }
+    assert {k: v for k, v in counts.items() if k != FILE} == expected
+    assert sum(counts.values()) == delivered["raw_rows"]
+    rules = dict(
+        query(
+            delivered["incremental"],
+            f"select coalesce(rejection_rule, 'valid'), count(*) from {base}"
+            " where delivery_file = '2018-03-02.csv' group by 1",
+        )
+    )
+    assert rules.get("duplicate_id") == 1 and rules.get("bad_type") == 1
+
+
+def _run_daily(delivered: dict, name: str):
+    return dbt_build(
+        delivered["daily"],
+        delivered["incremental"],
+        delivered["work"] / name,
+        "--select",
+        "base_dpae__hire_declarations",
+        *OPTIONS,
+    )
+
+
+def test_a_delivery_is_never_loaded_twice(delivered) -> None:
+    base = "staging.base_dpae__hire_declarations"
+    before = query(delivered["incremental"], f"select count(*) from {base}")
+    folder = delivered["daily"] / FOLDER
+    second = folder / "2018-03-02.csv"
+    # Re-sent unchanged: read no more, loaded no more.
+    second.write_bytes(second.read_bytes())
+    done = _run_daily(delivered, "t_same")
+    assert done.returncode == 0, done.output[-3000:]
+    assert query(delivered["incremental"], f"select count(*) from {base}") == before
+    # and that run read nothing: every file it saw was loaded already
+    assert query(delivered["incremental"], "select count(*) from raw.hire_declarations__new") == [
+        (0,)
+    ]
+    # Re-sent with one more row: refused in one line that names the file, nothing loaded.
+    original = second.read_bytes()
+    with second.open("a", encoding="utf-8", newline="") as handle:
+        handle.write(original.decode("utf-8").splitlines()[-1] + "\n")
+    done = _run_daily(delivered, "t_resent")
+    second.write_bytes(original)
+    assert done.returncode != 0
+    lines = [
+        line for line in done.output.splitlines() if "2018-03-02.csv: file-level error" in line
+    ]
+    assert len(lines) == 1 and "re-sent" in lines[0] and "Traceback" not in done.output
+    # A new file dated before a loaded delivery: refused too.
+    early = folder / "2018-03-01b.csv"
+    early.write_bytes(original)
+    done = _run_daily(delivered, "t_badname")
+    early.unlink()
+    assert done.returncode != 0 and "named by its delivery date" in done.output
+    late_comer = folder / "2018-02-28.csv"
+    late_comer.write_bytes(original)
+    done = _run_daily(delivered, "t_order")
+    late_comer.unlink()
+    assert (
+        done.returncode != 0 and "2018-02-28.csv: file-level error, delivered after" in done.output
+    )
+    assert query(delivered["incremental"], f"select count(*) from {base}") == before

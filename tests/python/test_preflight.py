@@ -38,6 +38,24 @@ def test_a_valid_folder_passes(raw: Path):
     assert _errors(raw) == []
 
 
+def test_hire_declarations_may_come_as_a_folder_of_dated_delivery_files(raw: Path):
+    history = raw / "hire_declarations.csv"
+    folder = raw / "hire_declarations"
+    folder.mkdir()
+    (folder / "2018-03-01.csv").write_bytes(history.read_bytes())
+    history.unlink()  # deliveries only, no history file: no missing-file error
+    assert _errors(raw) == []
+    (folder / "2018-03-02.csv").write_text("declaration_id;siret\n", encoding="utf-8")
+    (folder / "latest.csv").write_bytes((folder / "2018-03-01.csv").read_bytes())
+    errors = _errors(raw)
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{folder / '2018-03-02.csv'}: ")
+    assert errors[1] == (
+        f"{folder / 'latest.csv'}: file-level error, a delivery file is named by its delivery"
+        " date, YYYY-MM-DD.csv"
+    )
+
+
 def test_missing_file(raw: Path):
     (raw / "job_offers.csv").unlink()
     assert _errors(raw) == [

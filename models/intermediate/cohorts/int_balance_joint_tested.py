@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from smallfirms.memo import memoised
+
 PILOT_COLUMN = "is_pilot"
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -203,13 +205,21 @@ def balance_joint_tests(cohorts: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # DuckDB returns rows in no fixed order: sorting by unit makes the fit repeatable to the bit.
-    cohorts = {
-        "small_firms": dbt.ref("int_small_firms_assigned")
-        .df()
-        .sort_values("siret", ignore_index=True),
-        "large_recruiters": dbt.ref("int_large_recruiters_assigned")
-        .df()
-        .sort_values("siren", ignore_index=True),
+    inputs = {
+        "int_small_firms_assigned": dbt.ref("int_small_firms_assigned"),
+        "int_large_recruiters_assigned": dbt.ref("int_large_recruiters_assigned"),
     }
-    return balance_joint_tests(cohorts)
+
+    def compute():
+        # DuckDB returns rows in no fixed order: sorting by unit makes the fit repeatable.
+        cohorts = {
+            "small_firms": inputs["int_small_firms_assigned"]
+            .df()
+            .sort_values("siret", ignore_index=True),
+            "large_recruiters": inputs["int_large_recruiters_assigned"]
+            .df()
+            .sort_values("siren", ignore_index=True),
+        }
+        return balance_joint_tests(cohorts)
+
+    return memoised(dbt, session, __file__, inputs, compute)

@@ -9,6 +9,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from smallfirms.estimate import enrolment_design
+from smallfirms.memo import memoised
 
 
 def propensities(recruiters: pd.DataFrame, trim: float) -> pd.DataFrame:
@@ -30,6 +31,10 @@ def propensities(recruiters: pd.DataFrame, trim: float) -> pd.DataFrame:
 def model(dbt, session):
     dbt.config(materialized="table")
     inference = dbt.config.get("inference")
-    return propensities(
-        dbt.ref("int_large_recruiters_assigned").df(), float(inference["dr_propensity_trim"])
-    )
+    trim = float(inference["dr_propensity_trim"])
+    inputs = {"int_large_recruiters_assigned": dbt.ref("int_large_recruiters_assigned")}
+
+    def compute():
+        return propensities(inputs["int_large_recruiters_assigned"].df(), trim)
+
+    return memoised(dbt, session, __file__, inputs, compute)

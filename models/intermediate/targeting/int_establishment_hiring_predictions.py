@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 
+from smallfirms.memo import memoised
+
 FEATURES = [
     "hires_lag_1",
     "hires_lag_2",
@@ -89,5 +91,9 @@ def predictions(features: pd.DataFrame, settings: dict) -> pd.DataFrame:
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("score_model")
-    features = dbt.ref("int_establishment_anchor_features").df()
-    return predictions(features, settings)
+    inputs = {"int_establishment_anchor_features": dbt.ref("int_establishment_anchor_features")}
+
+    def compute():
+        return predictions(inputs["int_establishment_anchor_features"].df(), settings)
+
+    return memoised(dbt, session, __file__, inputs, compute)

@@ -14,6 +14,8 @@ départements.
 import numpy as np
 import pandas as pd
 
+from smallfirms.memo import memoised
+
 TARGET = "next_half_year_hires_known"
 OUTPUT_COLUMNS = [
     "siret",
@@ -93,5 +95,10 @@ def model(dbt, session):
     dbt.config(materialized="table")
     n_lags = int(dbt.config.get("lbb_lag_half_years"))
     min_rows = int(dbt.config.get("lbb_min_rows"))
-    features = dbt.ref("int_establishment_anchor_features").df()
-    return lbb_predictions(features, n_lags, min_rows)
+    inputs = {"int_establishment_anchor_features": dbt.ref("int_establishment_anchor_features")}
+
+    def compute():
+        features = inputs["int_establishment_anchor_features"].df()
+        return lbb_predictions(features, n_lags, min_rows)
+
+    return memoised(dbt, session, __file__, inputs, compute)

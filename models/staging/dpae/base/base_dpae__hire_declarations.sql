@@ -1,7 +1,10 @@
 -- The only reader of the hire-declaration file: everything downstream reuses this table.
--- Incremental by declaration date (README, Performance): a delivery appends the declarations of new
--- days to the file; a run re-reads the rows declared since the latest valid declaration loaded, minus
--- a look-back window for rows that arrive late, and replaces them by raw_line (file order is stable).
+-- Incremental (README, Performance). The declarations come as hire_declarations.csv (the history,
+-- to which a delivery may append) and, on DuckDB, as a folder hire_declarations/ of delivery files
+-- named by date. A run reads only what the table has not loaded (`delivered_since_last_load`): the
+-- new delivery files, whose rows are all new, and the history file if it grew, of which it re-reads
+-- the rows declared since the latest valid declaration loaded, minus a look-back window for rows
+-- that arrive late, and replaces them by raw_line (file order is stable).
 -- On Spark the warehouse is plain Parquet (no Delta): no delete nor merge, so a table rebuilt each run.
 {{ config(
     materialized='table' if target.type == 'spark' else 'incremental',
@@ -13,7 +16,7 @@
 with
 
 source as (
-    select * from {{ source('dpae', 'hire_declarations') }}
+    select * from {{ delivered_since_last_load(source('dpae', 'hire_declarations')) }}
 ),
 
 trimmed as (
@@ -25,14 +28,15 @@ trimmed as (
         trim(date_embauche) as date_embauche,
         upper(trim(nature_contrat)) as nature_contrat,
         trim(date_fin_contrat) as date_fin_contrat,
-        trim(date_declaration) as date_declaration
+        trim(date_declaration) as date_declaration,
+        {{ delivery_file_columns('hire_declarations') }}
     from source
 ),
 
 {% if is_incremental() %}
     watermark as (
         select max(declared_at) as latest_declared_at from {{ this }}
-        where rejection_rule is null
+        where rejection_rule is null and delivery_file = '{{ delivery_history_file('hire_declarations') }}'
     ),
 {% endif %}
 
@@ -45,13 +49,17 @@ to_load as (
     {% if is_incremental() -%}
         cross join watermark
         where
-            watermark.latest_declared_at is null
-            or {{ safe_timestamp('trimmed.date_declaration') }} is null
-            or cast({{ safe_timestamp('trimmed.date_declaration') }} as date)
-            not between {{ dbt.cast("'" ~ var('contract_min_date') ~ "'", api.Column.translate_type('date')) }}
-            and {{ dbt.cast("'" ~ var('contract_max_date') ~ "'", api.Column.translate_type('date')) }}
-            or {{ safe_timestamp('trimmed.date_declaration') }}
-            >= {{ dbt.dateadd('day', -1 * var('hire_declarations_lookback_days'), 'watermark.latest_declared_at') }}
+            -- a delivery file's rows are all new; the history file is read from the watermark on
+            trimmed.delivery_file <> '{{ delivery_history_file('hire_declarations') }}'
+            or (
+                watermark.latest_declared_at is null
+                or {{ safe_timestamp('trimmed.date_declaration') }} is null
+                or cast({{ safe_timestamp('trimmed.date_declaration') }} as date)
+                not between {{ dbt.cast("'" ~ var('contract_min_date') ~ "'", api.Column.translate_type('date')) }}
+                and {{ dbt.cast("'" ~ var('contract_max_date') ~ "'", api.Column.translate_type('date')) }}
+                or {{ safe_timestamp('trimmed.date_declaration') }}
+                >= {{ dbt.dateadd('day', -1 * var('hire_declarations_lookback_days'), 'watermark.latest_declared_at') }}
+            )
     {%- endif %}
 ),
 
@@ -96,5 +104,7 @@ select
     nature_contrat,
     date_fin_contrat__value as contract_end_date,
     date_declaration__value as declared_at,
+    delivery_file,
+    delivery_bytes,
     {{ quarantine_verdict() }}
 from quarantined
