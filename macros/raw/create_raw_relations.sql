@@ -72,10 +72,8 @@
     {%- set raw_dir = env_var('RAW_DATA_DIR', 'data/raw') -%}
     {%- set history_name = name ~ '.csv' -%}
     {%- set files = [] -%}
+    {#- The history may be NAME.csv or NAME.parquet: either is the history file, `NAME.csv` by name. -#}
     {%- for file in history -%}
-        {%- if file.endswith('.parquet') -%}
-            {{ exceptions.raise_compiler_error(raw_dir ~ "/" ~ name ~ ".parquet: file-level error, a table with delivery files keeps its history as " ~ history_name) }}
-        {%- endif -%}
         {%- do files.append({'path': file, 'name': history_name, 'offset': 0}) -%}
     {%- endfor -%}
     {%- for file in deliveries -%}
@@ -91,7 +89,8 @@
     {%- endfor -%}
     {%- set sizes = {} -%}
     {%- for row in run_query("select filename, size from read_blob([" ~ quoted | join(', ') ~ "])").rows -%}
-        {%- do sizes.update({row[0].replace('\\', '/').split('/')[-1]: row[1]}) -%}
+        {%- set base = row[0].replace('\\', '/').split('/')[-1] -%}
+        {%- do sizes.update({history_name if base in (name ~ '.csv', name ~ '.parquet') else base: row[1]}) -%}
     {%- endfor -%}
 
     {#- What the fact holds: each file's name and the size it had when loaded. Catalog queries, not

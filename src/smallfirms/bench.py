@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from smallfirms.project import duckdb_file_literal, project_vars
+from smallfirms.project import duckdb_file_literal, project_vars, run_record
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HIRES_FILE = "hire_declarations.csv"
@@ -570,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the worlds and warehouses")
     args = parser.parse_args(argv)
+    # who ran it, on what, from which commit, and the load before the run
+    record = run_record("smallfirms.bench", argv if argv is not None else sys.argv[1:])
     try:
         scales = parse_scales(args.scales)
         started = datetime.now(UTC)
@@ -580,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep:
                 shutil.rmtree(scale_work, ignore_errors=True)
         report = {
+            **record,
             "started_at": started.isoformat(timespec="seconds"),
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),

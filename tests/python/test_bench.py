@@ -123,6 +123,7 @@ def test_targets_say_whether_and_by_how_much_they_are_missed(
     load = data["scales"][0]["load_1min"]
     assert load["start"] >= 0 and load["end"] >= 0
     assert data["machine"]["nproc"] >= 1
+    assert data["commit"] and len(data["load_average_before"]) == 3
 
 
 def test_peak_memory_counts_the_whole_process_tree() -> None:
