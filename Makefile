@@ -26,6 +26,9 @@ TEST_DB       := data/test/warehouse.duckdb
 TEST_PUBLISHED := data/test/published/warehouse.duckdb
 TEST_REPORT   := data/test/report/evaluation.html
 TEST_SCALE    ?= 0.02
+# pytest's worker processes (pytest-xdist), one test file per worker at a time: a file's fixtures
+# (its worlds and builds) are made once. 2 on the 2-core CI machine, where one dbt build uses ~1 core.
+PYTEST_WORKERS ?= 2
 # The rejection table: K null worlds of this scale (a rerun reuses the worlds already in its journal).
 K               ?= 200
 REJECTION_SCALE ?= 0.05
@@ -161,7 +164,8 @@ test-quality: install
 
 pytest: install
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' \
-		PUBLISHED_PATH='$(abspath $(TEST_PUBLISHED))' $(BIN)/python -m pytest
+		PUBLISHED_PATH='$(abspath $(TEST_PUBLISHED))' $(BIN)/python -m pytest \
+		$(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
 
 test-postgres: install ## The build and its tests on a throw-away PostgreSQL server (root; installs Debian's postgresql if missing)
 	TEST_SCALE='$(TEST_SCALE)' WORLD_SEED='$(WORLD_SEED)' scripts/test-postgres.sh
