@@ -8,7 +8,7 @@
         rejection_rule as rule,
         rejection_column as column_name,
         bad_value,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ api.Column.translate_type('timestamp') }}) as detected_at
+        {{ run_started_timestamp() }} as detected_at
     from {{ ref('base_' ~ contract_of(source_table).source ~ '__' ~ source_table) }}
     where rejection_rule is not null
 {%- endmacro %}

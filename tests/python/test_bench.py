@@ -153,3 +153,13 @@ def test_bad_scales_give_one_line() -> None:
     )
     assert done.returncode == 1
     assert done.stderr.strip() == "bench: --scales 'one': expected numbers separated by commas"
+
+
+def test_the_docs_table_is_the_committed_run() -> None:
+    """docs/performance.md shows the table `make bench` printed for docs/results/bench.json."""
+    root = Path(__file__).resolve().parents[2]
+    committed = json.loads((root / "docs" / "results" / "bench.json").read_text(encoding="utf-8"))
+    assert committed["commit"] and committed["load_average_before"] and committed["machine"]
+    docs = (root / "docs" / "performance.md").read_text(encoding="utf-8")
+    table = bench.table(committed).split("\n\n")[0]
+    assert table in docs, "docs/performance.md's benchmark table is not docs/results/bench.json's"

@@ -43,6 +43,9 @@ RUN_STAMPED = {
     ("int_raw_rows_rejected", "detected_at"),
     ("rejected_rows", "detected_at"),
     ("base_dpae__hire_declarations", "delivery_bytes"),
+    ("base_dpae__hire_declarations", "loaded_at"),
+    ("stg_dpae__hire_declarations", "loaded_at"),
+    ("int_hires_deduplicated", "loaded_at"),
 }
 
 
@@ -348,6 +351,46 @@ def test_three_daily_deliveries_applied_incrementally_match_a_full_refresh(deliv
         )
     )
     assert rules.get("duplicate_id") == 1 and rules.get("bad_type") == 1
+
+
+# A row-by-row test of the fact, read on its latest load (`where: __latest_load__`).
+SLICED_TEST = "test.small_firm_recruitment.not_null_base_dpae__hire_declarations_raw_line"
+
+
+def _sliced_test_failures(raw: Path, database: Path, work: Path) -> int:
+    """The fact's data tests run alone on ``database``: the rows SLICED_TEST finds at fault."""
+    done = dbt_build(
+        raw, database, work, "--select", "base_dpae__hire_declarations", "--resource-type", "test"
+    )
+    results = work / "target" / "run_results.json"
+    assert results.is_file(), done.output[-3000:]
+    for result in json.loads(results.read_text(encoding="utf-8"))["results"]:
+        if result["unique_id"].rsplit(".", 1)[0] == SLICED_TEST:
+            return int(result["failures"])
+    raise AssertionError(f"{SLICED_TEST} did not run:\n{done.output[-3000:]}")
+
+
+def test_a_daily_run_tests_its_new_slice_and_a_full_build_every_row(delivered) -> None:
+    base = "staging.base_dpae__hire_declarations"
+    work = delivered["work"]
+    daily, full = work / "slice_daily.duckdb", work / "slice_full.duckdb"
+    shutil.copyfile(delivered["incremental"], daily)
+    shutil.copyfile(delivered["refreshed"], full)
+    oldest = f"raw_line = (select min(raw_line) from {base})"  # a history row, loaded first
+    newest = (  # a row of the last daily run
+        f"raw_line = (select max(raw_line) from {base}"
+        f" where loaded_at = (select max(loaded_at) from {base}))"
+    )
+    for database, rows in ((daily, (oldest, newest)), (full, (oldest,))):
+        with duckdb.connect(str(database)) as con:
+            for row in rows:
+                con.execute(f"update {base} set raw_line = null where {row}")
+    (stamps,) = query(daily, f"select count(distinct loaded_at) from {base}")[0]
+    assert stamps == 3, "the first build and two daily runs should each have stamped their rows"
+    # The daily warehouse: the history row's fault is outside the slice, the new row's inside it.
+    assert _sliced_test_failures(delivered["daily"], daily, work / "t_slice_daily") == 1
+    # A full build stamped every row alike: the same history row's fault is found.
+    assert _sliced_test_failures(delivered["daily"], full, work / "t_slice_full") == 1
 
 
 def _run_daily(delivered: dict, name: str):

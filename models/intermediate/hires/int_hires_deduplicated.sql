@@ -72,7 +72,8 @@ hires as (
         contract_end_date,
         contract_duration_days,
         declared_at,
-        n_declarations
+        n_declarations,
+        {{ run_started_timestamp() }} as loaded_at
     from ranked
     where declaration_rank = 1
 )

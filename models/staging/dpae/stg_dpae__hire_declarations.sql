@@ -19,7 +19,9 @@ renamed as (
         contract_end_date,
         -- inclusive length: a contract ending on its start day lasts 1 day
         {{ dbt.datediff('hire_date', 'contract_end_date', 'day') }} + 1 as contract_duration_days,
-        declared_at
+        declared_at,
+        -- load metadata
+        loaded_at
     from source
 )
 

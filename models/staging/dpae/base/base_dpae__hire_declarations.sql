@@ -106,5 +106,7 @@ select
     date_declaration__value as declared_at,
     delivery_file,
     delivery_bytes,
+    -- this run's start: the slice the facts' row-by-row tests read (`__latest_load__`)
+    {{ run_started_timestamp() }} as loaded_at,
     {{ quarantine_verdict() }}
 from quarantined
