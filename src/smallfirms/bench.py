@@ -535,12 +535,12 @@ def table(report: dict) -> str:
         )
     lines.append("")
     for r in report["scales"]:
-        slow = ", ".join(f"{m['model']} {m['seconds']:.1f} s" for m in r["build"]["slowest_models"])
-        lines.append(f"scale {r['scale']:g}, five slowest models: {slow}")
-        slow = ", ".join(
-            f"{m['model']} {m['seconds']:.1f} s" for m in r["incremental"]["slowest_models"]
-        )
-        lines.append(f"scale {r['scale']:g}, incremental run's five slowest models: {slow}")
+        for run, label in (
+            ("build", "five slowest models"),
+            ("incremental", "incremental run's five slowest models"),
+        ):
+            slow = ", ".join(f"{m['model']} {m['seconds']:.1f} s" for m in r[run]["slowest_models"])
+            lines.append(f"scale {r['scale']:g}, {label}: {slow}")
     lines.append("")
     for t in report["targets"]:
         verdict = (

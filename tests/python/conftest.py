@@ -2,10 +2,10 @@
 
 import os
 import sys
-from pathlib import Path
 
 import duckdb
 import pytest
+from worlds import TEST_WAREHOUSE
 
 # A pytest-xdist worker runs from `python -c`: its __main__ has neither a file nor a spec, which
 # pyspark.sql.connect (imported by great_expectations) takes for a doctest run without grpc, and it
@@ -18,7 +18,7 @@ if os.environ.get("PYTEST_XDIST_WORKER") and not hasattr(_main, "__file__"):
 @pytest.fixture(scope="session")
 def warehouse() -> duckdb.DuckDBPyConnection:
     """Read-only connection to the test warehouse (DUCKDB_PATH, set by `make pytest`)."""
-    path = Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb"))
+    path = TEST_WAREHOUSE
     assert path.exists(), f"{path}: no warehouse; run `make test-build` first"
     con = duckdb.connect(str(path), read_only=True)
     yield con

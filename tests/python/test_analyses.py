@@ -5,10 +5,9 @@ its parameters; reads marts through ref() only; compiles; and, run against the b
 import json
 import os
 import re
-from pathlib import Path
 
 import pytest
-from worlds import DBT, PROJECT_DIR, run
+from worlds import DBT, PROJECT_DIR, TEST_WAREHOUSE, run
 
 ANALYSES_DIR = PROJECT_DIR / "analyses"
 
@@ -94,7 +93,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], 
     session would block: it compiles against an empty file of the same name in a folder of its
     own, so the compiled SQL names the same catalog (the file's stem) and the warehouse is only
     ever read."""
-    warehouse_name = Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb")).name
+    warehouse_name = TEST_WAREHOUSE.name
     work = tmp_path_factory.mktemp("analyses")
     env = {
         **os.environ,

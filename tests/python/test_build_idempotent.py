@@ -13,7 +13,6 @@ last bits, which is not a change of content.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -89,8 +88,7 @@ def content_hashes(database: Path) -> dict[str, tuple[int, str]]:
 
 
 def test_two_builds_give_the_same_content(tmp_path):
-    built = Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb"))
-    raw = Path(os.environ.get("RAW_DATA_DIR", "data/test/raw"))
+    built, raw = worlds.TEST_WAREHOUSE, worlds.TEST_RAW_DIR
     assert built.is_file() and raw.is_dir(), "no test warehouse: run `make test-build` first"
     database = tmp_path / "warehouse.duckdb"
     shutil.copyfile(built, database)

@@ -2,13 +2,13 @@
 the priority flag, the expected hires and the reason on each row."""
 
 import csv
-import os
-from pathlib import Path
+
+from worlds import TEST_WAREHOUSE
 
 from smallfirms import call_list
 from smallfirms.project import project_vars
 
-DATABASE = Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb"))
+DATABASE = TEST_WAREHOUSE
 
 
 def test_call_list_of_one_agency_is_its_prospects_in_rank_order(warehouse, tmp_path):

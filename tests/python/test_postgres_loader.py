@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from worlds import TEST_RAW_DIR
 
 from smallfirms import contract
 
@@ -37,7 +38,7 @@ def run_loader(raw_dir: Path, env: dict[str, str] | None = None, *extra: str):
 
 
 def copy_world(tmp_path: Path) -> Path:
-    raw = Path(os.environ.get("RAW_DATA_DIR", PROJECT_DIR / "data/test/raw"))
+    raw = TEST_RAW_DIR
     assert raw.is_dir(), f"{raw}: no test world; run make test-world first"
     out = tmp_path / "raw"
     out.mkdir()

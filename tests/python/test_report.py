@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from worlds import run
+from worlds import TEST_WAREHOUSE, run
 
 from smallfirms import report
 
@@ -17,7 +17,7 @@ def _published() -> Path:
     """The published test warehouse (`make test` sets PUBLISHED_PATH), else the build file."""
     candidates = [
         Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb")),
-        Path(os.environ.get("DUCKDB_PATH", "data/test/warehouse.duckdb")),
+        TEST_WAREHOUSE,
     ]
     for path in candidates:
         if path.is_file():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from worlds import DBT, PROJECT_DIR, run
+from worlds import DBT, PROJECT_DIR, TEST_WAREHOUSE, run
 
 MF = Path(sys.executable).parent / "mf"
 # What dbt parses (files, then folders): the project without target/, data/ or .venv/.
@@ -31,7 +31,7 @@ def mf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     dbt-duckdb opens its file for writing, which the session's read-only connection (conftest)
     blocks; the copy keeps the file's name, the catalog the manifest's relations are named in."""
-    source = Path(os.environ.get("DUCKDB_PATH", PROJECT_DIR / "data/test/warehouse.duckdb"))
+    source = TEST_WAREHOUSE
     assert source.exists(), f"{source}: no warehouse; run `make test-build` first"
     work = tmp_path_factory.mktemp("semantic")
     project = work / "project"

@@ -13,6 +13,9 @@ import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
+# What `make test-build` built and from what (`make pytest` sets both variables).
+TEST_WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", PROJECT_DIR / "data/test/warehouse.duckdb"))
+TEST_RAW_DIR = Path(os.environ.get("RAW_DATA_DIR", PROJECT_DIR / "data/test/raw"))
 
 
 @dataclass
