@@ -208,5 +208,6 @@ contract_typed as (
     rules=checks,
     columns=none,
     masked=masked,
+    key_source=from_cte,
 ) }}
 {%- endmacro %}

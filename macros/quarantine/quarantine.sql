@@ -9,26 +9,44 @@
                     none keeps every column (the base model then selects what it keeps)
       masked        columns whose bad value is personal data: written as '<masked>' in rejected_rows (so is
                     any bad value that holds a NIR, whatever its column, and such a raw key)
+      key_source    CTE holding key_column and raw_line, read to find the repeated keys (default from_cte):
+                    the narrowest CTE available, before any typing or look-up
     Output: `columns`, raw_line, raw_key, rejection_rule, rejection_column, bad_value (NULL rule = valid row). -#}
-{% macro quarantine(from_cte, source_table, key_column, required, rules, columns, masked=[]) -%}
+{% macro quarantine(from_cte, source_table, key_column, required, rules, columns, masked=[], key_source=none) -%}
     {%- set checks = [] -%}
     {%- for column in required -%}
         {%- do checks.append({'rule': 'missing_value', 'column': column, 'broken': column ~ ' is null'}) -%}
     {%- endfor -%}
     {%- do checks.extend(rules) -%}
     {%- if key_column -%}
-        {%- do checks.append({'rule': 'duplicate_id', 'column': key_column, 'broken': 'key_occurrence > 1'}) -%}
+        {%- do checks.append({'rule': 'duplicate_id', 'column': key_column, 'broken': 'repeats_earlier_key'}) -%}
     {%- endif %}
+
+{%- if key_column %}
+
+-- A key's second and later lines are duplicate_ids. Found by aggregating the keys, not by numbering
+-- every row in a window: the window sorts all the wide rows, and repeated keys are rare.
+repeated_keys as (
+    select
+        {{ key_column }} as repeated_key,
+        min(raw_line) as first_raw_line
+    from {{ key_source or from_cte }}
+    group by {{ key_column }}
+    having count(*) > 1
+),
+{%- endif %}
 
 numbered as (
     select
-        *,
+        {{ from_cte }}.*,
         {%- if key_column %}
-        row_number() over (partition by {{ key_column }} order by raw_line) as key_occurrence
-        {%- else %}
-        1 as key_occurrence
-        {%- endif %}
+        coalesce(repeated_keys.first_raw_line < {{ from_cte }}.raw_line, false) as repeats_earlier_key
     from {{ from_cte }}
+    left join repeated_keys on {{ from_cte }}.{{ key_column }} = repeated_keys.repeated_key
+        {%- else %}
+        false as repeats_earlier_key
+    from {{ from_cte }}
+        {%- endif %}
 ),
 
 first_broken_rule as (

@@ -9,7 +9,8 @@ everything the result depends on:
 - the source of this package, which holds the statistics, and the versions of the numerical
   libraries;
 - the content of every input relation, hashed in DuckDB (row count, XOR and sum of row hashes:
-  independent of row order, one pass per input).
+  independent of row order, one pass per input). A model passes the columns it reads, not whole
+  tables, so that a change it cannot see does not make it compute again.
 
 When the fingerprint equals the one stored at the last computation and the model's table still
 holds what that computation wrote (its content hash is compared too), the table is kept: the model
@@ -76,6 +77,13 @@ def _table_hash(session: duckdb.DuckDBPyConnection, this) -> str | None:
         [this.schema, this.identifier],
     ).fetchall()
     return content_hash(session.table(f'"{this.schema}"."{this.identifier}"')) if exists else None
+
+
+def training_outcome(column: str) -> str:
+    """`column` of the anchor features, on the training anchor only. A score learns the outcome of
+    the training anchor and never reads the scoring anchor's, which every delivery refreshes: kept
+    out of the model's input, it cannot move the fingerprint."""
+    return f"case when anchor_name = 'training' then {column} end as {column}"
 
 
 def say(message: str) -> None:

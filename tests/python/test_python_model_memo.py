@@ -93,3 +93,23 @@ def test_a_changed_var_an_altered_table_or_the_switch_rerun_it(world):
         con.execute(f"delete from intermediate.{PROPENSITIES} where rowid = 0")
     assert _kept(_run(world)) == {LBB}
     assert _kept(_run(world, env={"SMALLFIRMS_RECOMPUTE": "1"})) == set()
+
+
+def test_a_change_the_model_does_not_read_keeps_it(world):
+    """La Bonne Boîte's lines read the lags, the band and the département, and the outcome of the
+    training anchor only: a new outcome for the scoring anchor (what every delivery refreshes) or a
+    feature the lines do not use keeps them; one training outcome computes them again."""
+    features = "intermediate.int_establishment_anchor_features"
+    one_firm = f"siret = (select min(siret) from {features} where anchor_name = '{{anchor}}')"
+    with duckdb.connect(str(world[1])) as con:
+        con.execute(
+            f"update {features} set next_half_year_hires_known = next_half_year_hires_known + 1,"
+            f" offers_3_months = offers_3_months + 1 where anchor_name = 'scoring'"
+        )
+    assert LBB in _kept(_run(world))
+    with duckdb.connect(str(world[1])) as con:
+        con.execute(
+            f"update {features} set next_half_year_hires_known = next_half_year_hires_known + 1"
+            f" where anchor_name = 'training' and {one_firm.format(anchor='training')}"
+        )
+    assert LBB not in _kept(_run(world))

@@ -13,9 +13,8 @@ half-year, so the score reads as hires, not only as an order (calibration: marts
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingRegressor
 
-from smallfirms.memo import memoised
+from smallfirms.memo import memoised, training_outcome
 
 FEATURES = [
     "hires_lag_1",
@@ -55,8 +54,11 @@ def feature_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     return features
 
 
-def fit(training: pd.DataFrame, settings: dict) -> HistGradientBoostingRegressor:
+def fit(training: pd.DataFrame, settings: dict):
     """The model of next-half-year hires, fitted on the training anchor's firms."""
+    # Imported here: scikit-learn takes seconds to import, which a kept score need not pay.
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
     model = HistGradientBoostingRegressor(
         loss="poisson",
         early_stopping=False,
@@ -91,7 +93,14 @@ def predictions(features: pd.DataFrame, settings: dict) -> pd.DataFrame:
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("score_model")
-    inputs = {"int_establishment_anchor_features": dbt.ref("int_establishment_anchor_features")}
+    # Only what the fit reads, so that the fingerprint moves only with it: the scoring anchor's
+    # own outcome, which every delivery refreshes, is left out (read for the training anchor only).
+    read = ["anchor_name", "siret", *FEATURES, training_outcome(TARGET)]
+    inputs = {
+        "int_establishment_anchor_features": dbt.ref("int_establishment_anchor_features").project(
+            ", ".join(read)
+        )
+    }
 
     def compute():
         return predictions(inputs["int_establishment_anchor_features"].df(), settings)

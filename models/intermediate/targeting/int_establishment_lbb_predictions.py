@@ -14,7 +14,7 @@ départements.
 import numpy as np
 import pandas as pd
 
-from smallfirms.memo import memoised
+from smallfirms.memo import memoised, training_outcome
 
 TARGET = "next_half_year_hires_known"
 OUTPUT_COLUMNS = [
@@ -95,7 +95,13 @@ def model(dbt, session):
     dbt.config(materialized="table")
     n_lags = int(dbt.config.get("lbb_lag_half_years"))
     min_rows = int(dbt.config.get("lbb_min_rows"))
-    inputs = {"int_establishment_anchor_features": dbt.ref("int_establishment_anchor_features")}
+    # Only what the lines read (see int_establishment_hiring_predictions).
+    read = ["anchor_name", "siret", "code_departement", *lag_columns(n_lags), "band_lower_bound"]
+    inputs = {
+        "int_establishment_anchor_features": dbt.ref("int_establishment_anchor_features").project(
+            ", ".join([*read, training_outcome(TARGET)])
+        )
+    }
 
     def compute():
         features = inputs["int_establishment_anchor_features"].df()
