@@ -4,7 +4,8 @@ A scale-0.02 world is built up to two cheap Python models (the large recruiters'
 La Bonne Boîte's predictions). A second run keeps both tables and says so; one changed row of the
 propensities' input makes that model compute again while the other is still kept; so do a changed
 var (the trimming level, compiled into the model's code) and a table altered behind the memo's
-back; and SMALLFIRMS_RECOMPUTE=1 forces both.
+back; and SMALLFIRMS_RECOMPUTE=1 forces both. A model fingerprints only the columns it reads: a
+change to another column keeps it.
 """
 
 from __future__ import annotations
@@ -100,7 +101,6 @@ def test_a_change_the_model_does_not_read_keeps_it(world):
     training anchor only: a new outcome for the scoring anchor (what every delivery refreshes) or a
     feature the lines do not use keeps them; one training outcome computes them again."""
     features = "intermediate.int_establishment_anchor_features"
-    one_firm = f"siret = (select min(siret) from {features} where anchor_name = '{{anchor}}')"
     with duckdb.connect(str(world[1])) as con:
         con.execute(
             f"update {features} set next_half_year_hires_known = next_half_year_hires_known + 1,"
@@ -110,6 +110,7 @@ def test_a_change_the_model_does_not_read_keeps_it(world):
     with duckdb.connect(str(world[1])) as con:
         con.execute(
             f"update {features} set next_half_year_hires_known = next_half_year_hires_known + 1"
-            f" where anchor_name = 'training' and {one_firm.format(anchor='training')}"
+            f" where anchor_name = 'training' and siret = (select min(siret) from {features}"
+            " where anchor_name = 'training')"
         )
     assert LBB not in _kept(_run(world))
