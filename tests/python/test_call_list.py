@@ -8,8 +8,6 @@ from worlds import TEST_WAREHOUSE
 from smallfirms import call_list
 from smallfirms.project import project_vars
 
-DATABASE = TEST_WAREHOUSE
-
 
 def test_call_list_of_one_agency_is_its_prospects_in_rank_order(warehouse, tmp_path):
     agency, expected = warehouse.execute(
@@ -20,8 +18,8 @@ def test_call_list_of_one_agency_is_its_prospects_in_rank_order(warehouse, tmp_p
     ).fetchone()
     capacity = int(project_vars()["calls_per_agency"])
     out, every = tmp_path / "calls.csv", tmp_path / "all.csv"
-    assert call_list.export_call_list(DATABASE, out, agency) == min(expected, capacity)
-    assert call_list.export_call_list(DATABASE, every, agency, all_prospects=True) == expected
+    assert call_list.export_call_list(TEST_WAREHOUSE, out, agency) == min(expected, capacity)
+    assert call_list.export_call_list(TEST_WAREHOUSE, every, agency, all_prospects=True) == expected
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     with every.open(encoding="utf-8") as handle:
@@ -39,5 +37,6 @@ def test_call_list_of_one_agency_is_its_prospects_in_rank_order(warehouse, tmp_p
 def test_unknown_agency_exits_1(tmp_path):
     out = tmp_path / "none.csv"
     assert (
-        call_list.main(["--database", str(DATABASE), "--agency", "00000", "--out", str(out)]) == 1
+        call_list.main(["--database", str(TEST_WAREHOUSE), "--agency", "00000", "--out", str(out)])
+        == 1
     )

@@ -20,6 +20,7 @@ import duckdb
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
+from worlds import TEST_PUBLISHED
 
 import smallfirms.dashboard
 from smallfirms.dashboard.views import cohorts, effects, funnel, satisfaction, targeting
@@ -69,7 +70,7 @@ n => {
 
 
 def _published() -> Path:
-    path = Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb"))
+    path = TEST_PUBLISHED
     assert path.is_file(), f"{path}: no published test warehouse; run `make test-build` first"
     return path.resolve()
 

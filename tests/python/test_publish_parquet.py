@@ -4,12 +4,11 @@ one file per published table with the same rows, tables no longer published remo
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import duckdb
 import pytest
-from worlds import stamp_receipt
+from worlds import TEST_PUBLISHED, stamp_receipt
 
 from smallfirms import publish as pub
 
@@ -103,7 +102,7 @@ def test_a_table_no_longer_published_leaves_no_parquet_file(tmp_path):
 
 
 def test_the_test_publication_exports_every_mart(tmp_path):
-    published = Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb"))
+    published = TEST_PUBLISHED
     if not published.is_file():
         pytest.skip(f"{published}: no published test warehouse; run `make test-build`")
     written = pub.export_parquet(published, tmp_path)

@@ -1,14 +1,13 @@
 """The evaluation report: self-contained, numbers from the marts, suppressed cells shown as such,
 byte-identical across runs, one clear line on a bad database."""
 
-import os
 import re
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from worlds import TEST_WAREHOUSE, run
+from worlds import TEST_PUBLISHED, TEST_WAREHOUSE, run
 
 from smallfirms import report
 
@@ -16,7 +15,7 @@ from smallfirms import report
 def _published() -> Path:
     """The published test warehouse (`make test` sets PUBLISHED_PATH), else the build file."""
     candidates = [
-        Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb")),
+        TEST_PUBLISHED,
         TEST_WAREHOUSE,
     ]
     for path in candidates:

@@ -8,7 +8,6 @@ figures before the publishing rule, `intermediate.int_sector_hiring_rates` (the 
 A missing warehouse or mart is a failure, never a skip.
 """
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,11 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from worlds import PROJECT_DIR, TEST_RAW_DIR, TEST_WAREHOUSE
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEEDS_DIR = PROJECT_DIR / "seeds"
-DEFAULT_RAW_DIR = PROJECT_DIR / "data" / "test" / "raw"
-DEFAULT_DB = PROJECT_DIR / "data" / "test" / "warehouse.duckdb"
 DEFAULT_VARS = {"high_hiring_percentile": 0.75, "min_sector_establishments": 30}
 # experiments.md, Hires: a CDD counts when it lasts more than 31 days (end - start + 1).
 MAX_UNCOUNTED_CDD_DAYS = 31
@@ -31,14 +28,6 @@ TOLERANCE = 1e-9
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def _raw_dir() -> Path:
-    return Path(os.environ.get("RAW_DATA_DIR", str(DEFAULT_RAW_DIR)))
-
-
-def _db_path() -> Path:
-    return Path(os.environ.get("DUCKDB_PATH", str(DEFAULT_DB)))
 
 
 def _read_csv(path: Path, usecols: list[str] | None = None) -> pd.DataFrame:
@@ -52,7 +41,7 @@ def _read_csv(path: Path, usecols: list[str] | None = None) -> pd.DataFrame:
 
 
 def _raw(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
-    return _read_csv(_raw_dir() / f"{name}.csv", usecols)
+    return _read_csv(TEST_RAW_DIR / f"{name}.csv", usecols)
 
 
 def _dates(values: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
@@ -190,7 +179,7 @@ _MODELS: dict[str, dict] = {}
 
 def _independent() -> dict:
     """The independent model, computed once per raw folder (failures stay in the test body)."""
-    raw_dir = str(_raw_dir().resolve())
+    raw_dir = str(TEST_RAW_DIR.resolve())
     if raw_dir not in _MODELS:
         _MODELS[raw_dir] = _independent_model()
     return _MODELS[raw_dir]
@@ -209,13 +198,15 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
 
 def _require_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
     if not _table_exists(con, schema, table):
-        pytest.fail(f"{_db_path()}: table {schema}.{table} does not exist; build the marts first")
+        pytest.fail(
+            f"{TEST_WAREHOUSE}: table {schema}.{table} does not exist; build the marts first"
+        )
 
 
 @contextmanager
 def _warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection; a missing or unreadable warehouse fails the test (never skips)."""
-    path = _db_path()
+    path = TEST_WAREHOUSE
     if not path.exists():
         pytest.fail(f"{path}: no warehouse file (set DUCKDB_PATH or run `make test-build`)")
     try:

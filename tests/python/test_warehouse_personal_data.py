@@ -1,12 +1,9 @@
 """Raw NIRs never leave staging: no built column is a NIR, no text value looks like one."""
 
-import os
-from pathlib import Path
-
 import duckdb
+from worlds import TEST_PUBLISHED
 
 NIR_SHAPE = r"^[12][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])([0-9]{2}|2A|2B)[0-9]{8}$"
-PUBLISHED = Path(os.environ.get("PUBLISHED_PATH", "data/test/published/warehouse.duckdb"))
 
 
 def _text_columns(con, schemas):
@@ -49,8 +46,8 @@ def test_no_nir_shaped_value_in_built_tables(warehouse):
 
 
 def test_no_nir_shaped_value_in_the_published_file():
-    assert PUBLISHED.exists(), f"{PUBLISHED}: not published; run `make test-build` first"
-    with duckdb.connect(str(PUBLISHED), read_only=True) as con:
+    assert TEST_PUBLISHED.exists(), f"{TEST_PUBLISHED}: not published; run `make test-build` first"
+    with duckdb.connect(str(TEST_PUBLISHED), read_only=True) as con:
         schemas = [
             s
             for (s,) in con.execute(

@@ -16,6 +16,10 @@ DBT = Path(sys.executable).parent / "dbt"
 # What `make test-build` built and from what (`make pytest` sets both variables).
 TEST_WAREHOUSE = Path(os.environ.get("DUCKDB_PATH", PROJECT_DIR / "data/test/warehouse.duckdb"))
 TEST_RAW_DIR = Path(os.environ.get("RAW_DATA_DIR", PROJECT_DIR / "data/test/raw"))
+# and the copy it published, what BI reads (`make pytest` sets PUBLISHED_PATH)
+TEST_PUBLISHED = Path(
+    os.environ.get("PUBLISHED_PATH", PROJECT_DIR / "data/test/published/warehouse.duckdb")
+)
 
 
 @dataclass
