@@ -179,7 +179,7 @@ evaluate: install ## dbt-project-evaluator, one line per rule (needs local copie
 # It prints the items under the item threshold only (`--show failing-rules`, its default, lists every
 # warning; the option is set here because the command line's default overrides the file's).
 lint: install ## sqlfluff (dbt templater, DuckDB dialect), ruff, and dbt-score (project score 9.5 or more)
-	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint models macros tests analyses
+	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint --processes 0 models macros tests analyses
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(DBT) parse --quiet
 	$(BIN)/dbt-score lint -m target/manifest.json --show failing-items
 	$(BIN)/ruff check src tests models

@@ -5,6 +5,7 @@ import sys
 
 import duckdb
 import pytest
+import worlds
 from worlds import TEST_WAREHOUSE
 
 # A pytest-xdist worker runs from `python -c`: its __main__ has neither a file nor a spec, which
@@ -13,6 +14,15 @@ from worlds import TEST_WAREHOUSE
 _main = sys.modules["__main__"]
 if os.environ.get("PYTEST_XDIST_WORKER") and not hasattr(_main, "__file__"):
     _main.__file__ = "pytest-xdist-worker"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_dbt_parse(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The folder where the builds of this run leave their parse for the next (worlds.dbt_build):
+    under an xdist worker's temporary folder, the run's folder, shared by both workers."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    worlds.PARSE_CACHE = shared / "dbt-parse"
 
 
 @pytest.fixture(scope="session")

@@ -163,10 +163,17 @@ def _assert_same_tables(incremental: Path, refreshed: Path, tables: list[tuple[s
     assert different == {}
 
 
+def _warehouse(work: Path, name: str) -> Path:
+    """A warehouse file in a folder of its own, with the name every test build gives its file (so
+    that the builds share dbt's parse: worlds.dbt_build)."""
+    (work / name).mkdir(exist_ok=True)
+    return work / name / "warehouse.duckdb"
+
+
 def _first_and_full_builds(first: Path, final: Path, work: Path) -> tuple[Path, Path]:
     """The first delivery built into one warehouse and, at the same time, the final files built
     with --full-refresh into another."""
-    incremental, refreshed = work / "incremental.duckdb", work / "refreshed.duckdb"
+    incremental, refreshed = _warehouse(work, "incremental"), _warehouse(work, "refreshed")
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [
             pool.submit(_build, first, incremental, work / "t_first"),
@@ -194,7 +201,7 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     # The second delivery is appended; the same warehouse is copied for a run without look-back.
     shutil.copyfile(final / FILE, delivered / FILE)
-    no_lookback = work / "no_lookback.duckdb"
+    no_lookback = _warehouse(work, "no_lookback")
     shutil.copyfile(incremental, no_lookback)
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [
@@ -373,7 +380,7 @@ def _sliced_test_failures(raw: Path, database: Path, work: Path) -> int:
 def test_a_daily_run_tests_its_new_slice_and_a_full_build_every_row(delivered) -> None:
     base = "staging.base_dpae__hire_declarations"
     work = delivered["work"]
-    daily, full = work / "slice_daily.duckdb", work / "slice_full.duckdb"
+    daily, full = _warehouse(work, "slice_daily"), _warehouse(work, "slice_full")
     shutil.copyfile(delivered["incremental"], daily)
     shutil.copyfile(delivered["refreshed"], full)
     oldest = f"raw_line = (select min(raw_line) from {base})"  # a history row, loaded first
