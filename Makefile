@@ -156,7 +156,7 @@ test-build: install
 	$(MAKE) --no-print-directory report PUBLISHED_PATH='$(TEST_PUBLISHED)' REPORT_PATH='$(TEST_REPORT)'
 
 test-semantic: install
-	$(MAKE) --no-print-directory semantic RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(TEST_DB)'
+	$(MAKE) --no-print-directory semantic RAW_DATA_DIR='$(TEST_RAW_DIR)' DUCKDB_PATH='$(abspath $(TEST_DB))'
 
 test-quality: install
 	$(BIN)/python -m smallfirms.quality --raw-dir '$(TEST_RAW_DIR)' --database '$(TEST_DB)' \
@@ -179,8 +179,8 @@ evaluate: install ## dbt-project-evaluator, one line per rule (needs local copie
 # It prints the items under the item threshold only (`--show failing-rules`, its default, lists every
 # warning; the option is set here because the command line's default overrides the file's).
 lint: install ## sqlfluff (dbt templater, DuckDB dialect), ruff, and dbt-score (project score 9.5 or more)
-	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint --processes 0 models macros tests analyses
 	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(DBT) parse --quiet
+	RAW_DATA_DIR='$(abspath $(TEST_RAW_DIR))' DUCKDB_PATH='$(abspath $(TEST_DB))' $(BIN)/sqlfluff lint --processes 0 models macros tests analyses
 	$(BIN)/dbt-score lint -m target/manifest.json --show failing-items
 	$(BIN)/ruff check src tests models
 	$(BIN)/ruff format --check src tests models

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from smallfirms.build import die_with_parent
 from smallfirms.project import duckdb_file_literal, project_vars, run_record
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -92,7 +93,14 @@ def run_timed(cmd: list[str], env: dict[str, str], poll: float = 0.1, check: boo
     """Run a command, polling the resident memory of its process tree; fail with its output."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd,
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # a benchmark stopped half-way (a national build filling the disk) takes its dbt with it
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )
     chunks: list[str] = []
     reader = threading.Thread(target=lambda: chunks.extend(process.stdout or []), daemon=True)

@@ -104,7 +104,7 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).parent / "dbt")
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Get SIGKILL when the parent process dies (Linux). Set in the dbt child before exec: a
     wrapper killed with SIGKILL does not leave dbt running on as an orphan that holds the
     warehouse's lock (the next build then fails with "Could not set lock on file") and later
@@ -178,7 +178,7 @@ def run_dbt(
         text=True,
         encoding="utf-8",
         errors="replace",
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     ) as proc:
         try:
             for line in proc.stdout:
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.die_with_parent and sys.platform.startswith("linux"):
         parent = os.getppid()
-        _die_with_parent()
+        die_with_parent()
         if os.getppid() != parent:  # the parent died before the request took effect
             return 1
     receipt_path(args.database).unlink(missing_ok=True)

@@ -144,6 +144,38 @@ def test_peak_memory_counts_the_whole_process_tree() -> None:
         shell.wait()
 
 
+def test_a_killed_benchmark_takes_its_command_with_it(tmp_path: Path) -> None:
+    """run_timed's child gets SIGKILL when the benchmark's process dies, however it dies."""
+    pid_file = tmp_path / "child.pid"
+    child = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    runner = (
+        "from smallfirms import bench; import os, sys; "
+        f"bench.run_timed([sys.executable, '-c', {child!r}], dict(os.environ))"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", runner])
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (pid_file.exists() and pid_file.read_text()):
+            time.sleep(0.05)
+        pid = int(pid_file.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.05)
+    assert not _alive(pid), "the benchmark's command outlived it"
+
+
+def _alive(pid: int) -> bool:
+    """Running on: neither gone nor a zombie (Linux /proc)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
 def test_bad_scales_give_one_line() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "smallfirms.bench", "--scales", "one"],

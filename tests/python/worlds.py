@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +86,12 @@ def dbt_build(raw: Path, database: Path, work: Path, *args: str) -> Run:
     )
     if cached is not None and saved.is_file() and not cached.exists():
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}")
+        # a file of its own, renamed: another build (another worker, or a thread of this test)
+        # finds the cached parse whole or absent
+        handle, partial = tempfile.mkstemp(dir=cached.parent)
+        os.close(handle)
         shutil.copyfile(saved, partial)
-        partial.replace(cached)  # whole or absent for a build of the other worker
+        os.replace(partial, cached)
     return Run(done.returncode, done.stdout + done.stderr)
 
 
