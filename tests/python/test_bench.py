@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from worlds import dying_or_gone
 
 from smallfirms import bench
 
@@ -162,18 +163,9 @@ def test_a_killed_benchmark_takes_its_command_with_it(tmp_path: Path) -> None:
         parent.kill()
         parent.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and not dying_or_gone(pid):
         time.sleep(0.05)
-    assert not _alive(pid), "the benchmark's command outlived it"
-
-
-def _alive(pid: int) -> bool:
-    """Running on: neither gone nor a zombie (Linux /proc)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
+    assert dying_or_gone(pid), "the benchmark's command outlived it"
 
 
 def test_bad_scales_give_one_line() -> None:

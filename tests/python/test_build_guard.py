@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from worlds import PROJECT_DIR, generate, query
+from worlds import PROJECT_DIR, dying_or_gone, generate, query
 
 from smallfirms.build import NIR_PATTERN, DbtRun, failure_line, is_text_artifact, receipt_path
 
@@ -88,18 +88,6 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
-
-
-def dying_or_gone(pid: int) -> bool:
-    """True when the process no longer runs on: gone, a zombie, or SIGKILL pending."""
-    try:
-        status = dict(
-            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-        )
-    except (OSError, ValueError):
-        return True
-    pending = int(status["SigPnd"], 16) | int(status["ShdPnd"], 16)
-    return status["State"].split()[0] in ("Z", "X") or bool(pending & (1 << (signal.SIGKILL - 1)))
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,12 @@ def generate(out: Path, scale: str, seed: str, *extra: str) -> None:
     assert done.returncode == 0, done.output
 
 
+def _duckdb_env(**settings: str) -> dict[str, str]:
+    """The environment of a dbt command on this project's DuckDB target, with ``settings`` added."""
+    project = {"DBT_PROJECT_DIR": str(PROJECT_DIR), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    return {**os.environ, **project, "DBT_TARGET": "duckdb", **settings}
+
+
 # dbt parses the whole project again (8-9 s of CPU, a fifth of a small build) when the profile's
 # connection differs from the one its saved parse was made with, and the DuckDB file's path is part
 # of it. So dbt runs in the warehouse's folder and is given the bare file name, and a build starts
@@ -66,14 +73,7 @@ def dbt_build(raw: Path, database: Path, work: Path, *args: str) -> Run:
     """`dbt build` of the files of ``raw`` into ``database``, with target and logs under ``work``
     (never the project's own target/, which a developer may be using)."""
     database = database.resolve()
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DBT_TARGET": "duckdb",
-        "RAW_DATA_DIR": str(raw.resolve()),
-        "DUCKDB_PATH": database.name,
-    }
+    env = _duckdb_env(RAW_DATA_DIR=str(raw.resolve()), DUCKDB_PATH=database.name)
     target = (work / "target").resolve()
     saved, cached = target / "partial_parse.msgpack", _cached_parse(database, args)
     if cached is not None and cached.is_file() and not saved.exists():
@@ -97,14 +97,8 @@ def dbt_build(raw: Path, database: Path, work: Path, *args: str) -> Run:
 
 def parse_manifest(work: Path) -> dict:
     """The manifest of a fresh `dbt parse` on DuckDB, with target and logs under ``work``."""
-    env = {
-        **os.environ,
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DBT_TARGET": "duckdb",
-        # Parsing opens no database; this keeps any path the profile reads away from real ones.
-        "DUCKDB_PATH": str(work / "parse.duckdb"),
-    }
+    # Parsing opens no database; this keeps any path the profile reads away from real ones.
+    env = _duckdb_env(DUCKDB_PATH=str(work / "parse.duckdb"))
     target = work / "target"
     done = run(
         [str(DBT), "parse", "--target-path", str(target), "--log-path", str(work / "logs")], env
@@ -135,3 +129,15 @@ def stamp_receipt(database: Path, run_results: Path) -> Path:
     path = receipt_path(database)
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+def dying_or_gone(pid: int) -> bool:
+    """True when the process no longer runs on: gone, a zombie, or SIGKILL pending (Linux /proc)."""
+    try:
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        )
+    except (OSError, ValueError):
+        return True
+    pending = int(status["SigPnd"], 16) | int(status["ShdPnd"], 16)
+    return status["State"].split()[0] in ("Z", "X") or bool(pending & (1 << (signal.SIGKILL - 1)))
